@@ -1,0 +1,49 @@
+# The two commands: `make run` (local demo) and `make test` (the whole suite).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The local demo: DEBUG on, MFA off (said at start-up), SQLite and the embedded broker.
+DEMO_ENV := DEBUG=1 NCB_REQUIRE_MFA=0
+
+.PHONY: install run test lint format bench clean
+
+$(INSTALLED): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+run: install
+	@mkdir -p var
+	@$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+	@$(DEMO_ENV) $(BIN)/python manage.py seed_demo
+	@echo "Multi-factor authentication is OFF for this local demo (NCB_REQUIRE_MFA=0)."
+	@echo "Starting the web server on http://$(HOST):$(PORT)/ and a Celery worker; Ctrl-C stops both."
+	@trap 'kill 0' INT TERM; \
+	$(DEMO_ENV) $(BIN)/celery -A ncb_cases worker --beat --loglevel=WARNING --concurrency=2 \
+		--schedule=var/celerybeat-schedule & \
+	$(DEMO_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT); \
+	kill 0
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	$(BIN)/python -m bench $(if $(SCALE),--scale $(SCALE),)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,117 @@
+"""The cast of named users shared by every test: their names say what they can see."""
+
+import pytest
+from django.test import Client
+
+from contacts.choices import OfficerRole
+from tests.factories import (
+    CountryFactory,
+    NcbFactory,
+    RegionFactory,
+    SubRegionalBureauFactory,
+    UserFactory,
+    officer_user,
+)
+
+
+@pytest.fixture
+def europe(db):
+    return RegionFactory(code="EU", name="Europe")
+
+
+@pytest.fixture
+def srb_europe_bureau(europe):
+    return SubRegionalBureauFactory(code="RB-EUR", name="European Regional Bureau", region=europe)
+
+
+@pytest.fixture
+def ncb_fr(srb_europe_bureau):
+    country = CountryFactory(
+        iso2="FR",
+        iso3="FRA",
+        name="France",
+        capital="Paris",
+        sub_regional_bureau=srb_europe_bureau,
+    )
+    return NcbFactory(country=country, name="INTERPOL Paris")
+
+
+@pytest.fixture
+def ncb_de(srb_europe_bureau):
+    country = CountryFactory(
+        iso2="DE",
+        iso3="DEU",
+        name="Germany",
+        capital="Berlin",
+        sub_regional_bureau=srb_europe_bureau,
+    )
+    return NcbFactory(country=country, name="INTERPOL Wiesbaden", phone_24_7="+49611000001")
+
+
+@pytest.fixture
+def officer_fr(ncb_fr):
+    return officer_user("officer_fr", ncb_fr, OfficerRole.OFFICER)
+
+
+@pytest.fixture
+def supervisor_fr(ncb_fr):
+    return officer_user("supervisor_fr", ncb_fr, OfficerRole.SUPERVISOR)
+
+
+@pytest.fixture
+def analyst_fr(ncb_fr):
+    return officer_user("analyst_fr", ncb_fr, OfficerRole.ANALYST)
+
+
+@pytest.fixture
+def officer_de(ncb_de):
+    return officer_user("officer_de", ncb_de, OfficerRole.OFFICER)
+
+
+@pytest.fixture
+def supervisor_de(ncb_de):
+    return officer_user("supervisor_de", ncb_de, OfficerRole.SUPERVISOR)
+
+
+@pytest.fixture
+def srb_europe(ncb_fr, srb_europe_bureau):
+    return officer_user(
+        "srb_europe", ncb_fr, OfficerRole.SRB_MONITOR, sub_regional_bureau=srb_europe_bureau
+    )
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def user_without_ncb(db):
+    return UserFactory(username="no_ncb")
+
+
+@pytest.fixture
+def client_for():
+    """`client_for(user)`: a browser session signed in as `user` (or anonymous for None)."""
+
+    def make(user):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_client_for():
+    """`api_client_for(user)`: a DRF client authenticated as `user` (anonymous for None)."""
+    from rest_framework.test import APIClient
+
+    def make(user):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make
