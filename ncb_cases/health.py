@@ -1,5 +1,6 @@
 """Liveness and readiness probes for load balancers and orchestrators."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
@@ -29,7 +30,7 @@ def _database_ok() -> bool:
 
 def _broker_ok() -> bool:
     try:
-        with celery_app.connection_for_write() as broker:
+        with celery_app.connection_for_write(url=settings.CELERY_BROKER_URL) as broker:
             broker.ensure_connection(max_retries=1, timeout=2)
     except Exception:
         return False

@@ -14,6 +14,16 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _static_files_without_collectstatic(settings):
+    # Production serves hashed files collected by `collectstatic`; tests read the sources.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_AUTOREFRESH = True
+
+
 @pytest.fixture
 def europe(db):
     return RegionFactory(code="EU", name="Europe")

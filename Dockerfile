@@ -1,0 +1,25 @@
+# Production image for the web, worker and beat services of docker-compose.yml.
+FROM python:3.11.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    NCB_VAR_DIR=/var/lib/ncb-thb
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY contacts ./contacts
+COPY evidence ./evidence
+COPY messages_hst ./messages_hst
+COPY ncb_cases ./ncb_cases
+COPY templates ./templates
+COPY static ./static
+COPY manage.py ./
+RUN pip install . \
+    && useradd --system --home /var/lib/ncb-thb --create-home ncb \
+    && SECRET_KEY=build-only-collectstatic python manage.py collectstatic --noinput \
+    && chown -R ncb /var/lib/ncb-thb
+
+USER ncb
+EXPOSE 8000
+CMD ["gunicorn", "ncb_cases.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
