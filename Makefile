@@ -36,7 +36,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(DEMO_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
 format: install
 	$(BIN)/ruff format .
