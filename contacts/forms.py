@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import ContactPoint, Language
 from contacts.services import ContactDetails
-from contacts.validators import format_phone_for_display, time_zone_choices
+from contacts.validators import format_phone_for_display, normalize_phone, time_zone_choices
 
 
 def _time_zone_choices() -> list[tuple[str, str]]:
@@ -50,7 +50,7 @@ class ContactPointForm(ServiceErrorsMixin, forms.Form):
         label=_("Office phone"),
         max_length=40,
         required=False,
-        help_text=_("International format: +<country code> <number>."),
+        help_text=_("International format, e.g. +33 1 72 00 00 01."),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
     )
     phone_24_7 = forms.CharField(
@@ -82,13 +82,24 @@ class ContactPointForm(ServiceErrorsMixin, forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
-    def __init__(self, *args, with_designated_from: bool = True, **kwargs):
+    def __init__(
+        self, *args, phone_region: str | None = None, with_designated_from: bool = True, **kwargs
+    ):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self.phone_region = phone_region
         if with_designated_from:
             self.fields["designated_from"].initial = timezone.localdate
         else:
             del self.fields["designated_from"]
+
+    # Checked here as well as in the service so that a bad phone is reported together with
+    # the form's other errors, not only once they are fixed.
+    def clean_phone(self) -> str:
+        return normalize_phone(self.cleaned_data["phone"], default_region=self.phone_region)
+
+    def clean_phone_24_7(self) -> str:
+        return normalize_phone(self.cleaned_data["phone_24_7"], default_region=self.phone_region)
 
     @classmethod
     def for_contact_point(cls, contact: ContactPoint, data=None) -> "ContactPointForm":
@@ -103,7 +114,12 @@ class ContactPointForm(ServiceErrorsMixin, forms.Form):
             "languages": [language.code for language in contact.languages.all()],
             "time_zone": contact.time_zone,
         }
-        return cls(data, initial=initial, with_designated_from=False)
+        return cls(
+            data,
+            initial=initial,
+            phone_region=contact.ncb.country.iso2,
+            with_designated_from=False,
+        )
 
     def contact_details(self, *, user=None) -> ContactDetails:
         """The valid form as the services' ContactDetails; `user` is the contact's account."""
@@ -159,5 +175,6 @@ def directory_filter_form_for_browser(form: forms.Form) -> forms.Form:
     for name in ("stale", "without_contact"):
         form.fields[name].widget = DirectoryFilterCheckbox()
     form.fields["q"].widget.input_type = "search"
+    form.fields["q"].widget.attrs["placeholder"] = _("e.g. Nigeria, NGA, Arabic")
     form.label_suffix = ""
     return form

@@ -165,7 +165,7 @@ def designate(request, iso2: str):
     if role not in ContactRole.values:
         raise Http404
     holder = selectors.contact_point_list().current().filter(ncb=ncb, role=role).first()
-    form = ContactPointForm(request.POST or None)
+    form = ContactPointForm(request.POST or None, phone_region=ncb.country.iso2)
     if request.method == "POST" and form.is_valid():
         try:
             contact = services.contact_point_designate(

@@ -55,7 +55,7 @@ def test_valid_form_becomes_contact_details_with_language_codes():
     assert isinstance(details, ContactDetails)
     assert details.full_name == "Nadia BENALI-TEST"
     assert sorted(details.languages) == ["ar", "fr"]
-    assert details.phone_24_7 == "+33 1 72 00 00 06"  # the service normalises it to E.164
+    assert details.phone_24_7 == "+33172000006"
     assert details.user is None
     assert form.cleaned_data["designated_from"] == datetime.date(2026, 1, 15)
 
@@ -68,6 +68,7 @@ def test_valid_form_becomes_contact_details_with_language_codes():
         ("time_zone", "Europe/Atlantis"),
         ("secure_email", "thb desk at example"),
         ("phone_24_7", ""),
+        ("phone", "+33 1 23"),
         ("designated_from", "15/01/2026"),
     ],
 )
@@ -77,6 +78,24 @@ def test_malformed_input_is_an_error_on_its_own_field(field, value):
     # then
     assert not form.is_valid()
     assert list(form.errors) == [field]
+
+
+def test_national_phone_number_is_read_in_the_ncb_country():
+    # given
+    form = ContactPointForm(form_data(phone_24_7="01 72 00 00 06"), phone_region="FR")
+    # when
+    assert form.is_valid(), form.errors
+    # then
+    assert form.cleaned_data["phone_24_7"] == "+33172000006"
+
+
+def test_bad_phone_is_reported_together_with_the_other_errors():
+    # when
+    form = ContactPointForm(form_data(phone_24_7="12ab", secure_email="nope"))
+    # then
+    assert not form.is_valid()
+    assert sorted(form.errors) == ["phone_24_7", "secure_email"]
+    assert "not a phone number" in form.errors["phone_24_7"][0]
 
 
 def test_edit_form_has_no_start_date_and_shows_phones_grouped():
