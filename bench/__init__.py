@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): data generators and measured scenarios; figures, not tests."""
