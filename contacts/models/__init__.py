@@ -1,6 +1,7 @@
 from .directory import ContactPoint, Language
 from .geography import Country, NationalCentralBureau, Region, SubRegionalBureau
 from .people import ApiToken, Notification, Officer
+from .reference import ReferenceDataLoad
 
 __all__ = [
     "ApiToken",
@@ -10,6 +11,7 @@ __all__ = [
     "NationalCentralBureau",
     "Notification",
     "Officer",
+    "ReferenceDataLoad",
     "Region",
     "SubRegionalBureau",
 ]
