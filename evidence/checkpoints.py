@@ -26,7 +26,7 @@ import binascii
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -35,6 +35,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from evidence.canonical import canonical_json_bytes
 from evidence.hashing import HEX64, is_utc_timestamp, utc_timestamp
+from evidence.merkle import verify_consistency
 
 CHECKPOINT_FORMAT = "ncb-thb-checkpoint/1"
 CHECKPOINT_FIELDS = ("format", "kid", "ncb_code", "root_hash", "timestamp", "tree_size")
@@ -186,6 +187,20 @@ def checkpoint_verify(checkpoint: Mapping[str, Any], public_key: Ed25519PublicKe
         raise CheckpointError(
             "checkpoint signature does not verify: a field or the signature was changed"
         )
+
+
+def checkpoints_consistent(
+    *, older: Mapping[str, Any], newer: Mapping[str, Any], proof: Sequence[bytes]
+) -> bool:
+    """True when `proof` (RFC 6962) shows `newer`'s log extends `older`'s: nothing that `older`
+    covered was changed or removed since. Verify both signatures first (`checkpoint_verify`)."""
+    return verify_consistency(
+        older["tree_size"],
+        newer["tree_size"],
+        bytes.fromhex(older["root_hash"]),
+        bytes.fromhex(newer["root_hash"]),
+        proof,
+    )
 
 
 def _check_body(body: Mapping[str, Any]) -> None:

@@ -338,7 +338,7 @@ def read_manifest(data: bytes) -> dict[str, Any]:
     """
     try:
         manifest = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, RecursionError) as error:
         raise ManifestError(f"manifest.json is not JSON: {error}") from error
     _check_manifest(manifest, signed=True)
     return manifest
@@ -404,7 +404,12 @@ def _check_item(item: Any, where: str) -> None:
         _expect(isinstance(event.get("canonical"), str), f"{at}.canonical", "must be text")
         _expect(_hex64(event.get("hash")), f"{at}.hash", "must be 64 hex characters")
         _expect(_hex64(event.get("prev_hash")), f"{at}.prev_hash", "must be 64 hex characters")
-        leaf_index, proof = event.get("leaf_index"), event.get("inclusion_proof")
+        _expect(
+            "leaf_index" in event and "inclusion_proof" in event,
+            at,
+            "needs leaf_index and inclusion_proof (null for events after the checkpoint)",
+        )
+        leaf_index, proof = event["leaf_index"], event["inclusion_proof"]
         _expect(
             (leaf_index is None and proof is None)
             or (_whole(leaf_index) and isinstance(proof, list) and all(map(_hex64, proof))),
@@ -418,7 +423,7 @@ def _check_item(item: Any, where: str) -> None:
         at = f"{where}.files[{index}]"
         _check_listed(entry, at)
         _expect(
-            entry.get("path") in (None, file_path(entry["sha256"])),
+            "path" in entry and entry["path"] in (None, file_path(entry["sha256"])),
             f"{at}.path",
             f"must be {file_path(entry['sha256'])} or null",
         )

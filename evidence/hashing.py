@@ -46,18 +46,22 @@ EVENT_FIELDS = (
 REQUIRED_FIELDS = ("item", "sequence", "action", "time", "recorded_by", "prev_hash")
 
 HEX64 = re.compile(r"[0-9a-f]{64}")
-# RFC 3339 in UTC with a literal "Z", optionally with up to microseconds. One spelling per
-# instant matters: the text is hashed and signed, so "+00:00" and "Z" must not both be valid.
-UTC_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z")
+# RFC 3339 in UTC with a literal "Z", with exactly six fraction digits or none (no fraction
+# for a whole second): what `utc_timestamp` writes. One spelling per instant matters because
+# the text is hashed and signed: "+00:00" and "Z", ".5" and ".500000" must not both be valid.
+UTC_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.(?!000000)\d{6})?Z")
 
-# In RFC 8785 output every '"' inside a string is escaped as '\"'; a '"' preceded by '{' or ','
-# is therefore structural and opens an object key. `"prev_hash":"` preceded by '{' or ',' is
-# the key prev_hash with a string value, and `event_canonical_bytes` refuses content in which it
-# occurs more than once, so in well-formed events it is the top-level key. Hex digits are
-# fixed-width, so the value is the 64 bytes after the marker, closed by '"'. This lets
-# `verify_chain` check the link with two `bytes.find` calls instead of a JSON parse (the
-# parse would cost more than the SHA-256). Bytes that break these assumptions take the slow
-# path (json.loads), which decides and explains.
+# Why the link can be checked without parsing JSON (the parse costs more than the SHA-256):
+# in RFC 8785 output every '"' inside a string is escaped as '\"', so a '"' preceded by '{' or
+# ',' is structural and, followed by `prev_hash":`, opens the object key prev_hash. Hex digits
+# are fixed-width, so its value is the 64 bytes after the marker, closed by '"'. Keys are
+# sorted and "action" < "item" < "prev_hash", so at the top level it is preceded by ','.
+# `event_canonical_bytes` refuses content where the marker occurs twice, so in a well-formed
+# event the single marker is the top-level key, and `verify_chain` checks exactly that with
+# `bytes.find` (once, then once more for uniqueness). Anything else takes the slow path
+# (json.loads), which decides and explains. Forging bytes that fool the fast path would need
+# write access to bytes and hash alike, with which a well-formed forgery is just as easy: only
+# a signed checkpoint defeats either.
 PREV_HASH_MARKER = b'"prev_hash":"'
 
 
@@ -197,7 +201,7 @@ def event_prev_hash(canonical_bytes: bytes) -> str | None:
 def _parse(data: bytes) -> dict[str, Any] | None:
     try:
         content = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         return None
     return content if isinstance(content, dict) else None
 

@@ -24,6 +24,7 @@ Exit status: 0 when everything holds, 1 when a check fails, 2 when the dossier c
 """
 
 import argparse
+import collections
 import dataclasses
 import hashlib
 import json
@@ -119,8 +120,8 @@ def verify_dossier(
         return report
     with archive:
         names = [info.filename for info in archive.infolist() if not info.is_dir()]
-        duplicates = sorted({name for name in names if names.count(name) > 1})
-        for name in duplicates:
+        counts = collections.Counter(names)
+        for name in sorted(name for name, count in counts.items() if count > 1):
             report.fail(CONTENTS, name, "appears more than once in the ZIP")
         if MANIFEST_NAME not in names:
             report.readable = False
@@ -190,11 +191,10 @@ def _check_checkpoint(
     manifest: Mapping[str, Any], keys: Mapping[str, Any], report: DossierReport
 ) -> None:
     checkpoint = manifest["checkpoint"]
-    key = keys.get(checkpoint.get("kid"))
+    kid = checkpoint.get("kid")
+    key = keys.get(kid) if isinstance(kid, str) else None
     if key is None:
-        report.fail(
-            CHECKPOINT_SIGNATURE, "checkpoint", f"signed by unknown key {checkpoint.get('kid')}"
-        )
+        report.fail(CHECKPOINT_SIGNATURE, "checkpoint", f"signed by unknown key {kid}")
         return
     try:
         checkpoint_verify(checkpoint, key)
@@ -221,7 +221,7 @@ def _check_item(
         (
             item_id,
             event["sequence"],
-            event["canonical"].encode(),
+            _utf8(event["canonical"]),
             event["prev_hash"],
             event["hash"],
         )
@@ -256,10 +256,15 @@ def _check_item(
     _check_inclusion(item_id, events, checkpoint, report)
 
 
+def _utf8(text: str) -> bytes:
+    # A lone surrogate (\ud800) has no UTF-8 form; keep it so the hash fails, not the verifier.
+    return text.encode("utf-8", "surrogatepass")
+
+
 def _content(canonical: str) -> dict[str, Any]:
     try:
         content = json.loads(canonical)
-    except ValueError:
+    except (ValueError, RecursionError):
         return {}
     return content if isinstance(content, dict) else {}
 

@@ -14,6 +14,7 @@ from evidence.checkpoints import (
     checkpoint_body,
     checkpoint_sign,
     checkpoint_verify,
+    checkpoints_consistent,
     key_id,
     public_key_from_text,
     public_key_raw,
@@ -21,6 +22,7 @@ from evidence.checkpoints import (
     signature_create,
     signature_valid,
 )
+from evidence.merkle import MerkleTree
 from tests.evidence.dossiers import NCB_KEY, OTHER_KEY, flip_hex
 
 ROOT = hashlib.sha256(b"custody log root (test)").digest()
@@ -191,3 +193,27 @@ def test_generic_signatures_cover_the_canonical_bytes_of_any_body():
     assert not signature_valid(NCB_KEY.public_key(), {**body, "b": [2, 1]}, signature)
     assert not signature_valid(OTHER_KEY.public_key(), body, signature)
     assert not signature_valid(NCB_KEY.public_key(), body, "!!")
+
+
+def test_a_later_checkpoint_is_proven_to_extend_an_earlier_one():
+    # given: the log grew from 5 to 9 events between two checkpoints
+    leaves = [hashlib.sha256(bytes([number])).digest() for number in range(9)]
+    tree = MerkleTree(leaves)
+    older = signed_checkpoint(tree_size=5, root_hash=tree.root(5))
+    newer = signed_checkpoint(tree_size=9, root_hash=tree.root())
+    proof = tree.consistency_proof(5)
+    # then
+    assert checkpoints_consistent(older=older, newer=newer, proof=proof)
+
+
+def test_a_checkpoint_over_a_rewritten_log_is_not_consistent_with_the_earlier_one():
+    # given: event 3 was rewritten after the first checkpoint
+    leaves = [hashlib.sha256(bytes([number])).digest() for number in range(9)]
+    older = signed_checkpoint(tree_size=5, root_hash=MerkleTree(leaves).root(5))
+    leaves[3] = hashlib.sha256(b"rewritten").digest()
+    rewritten = MerkleTree(leaves)
+    newer = signed_checkpoint(tree_size=9, root_hash=rewritten.root())
+    # then
+    assert not checkpoints_consistent(
+        older=older, newer=newer, proof=rewritten.consistency_proof(5)
+    )

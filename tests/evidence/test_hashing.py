@@ -138,6 +138,20 @@ def test_timestamps_are_written_in_utc_with_a_z():
     assert not is_utc_timestamp("2025-03-04 09:30:00Z")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2025-03-04T09:30:00.12Z",
+        "2025-03-04T09:30:00.000000Z",
+        "2025-03-04T09:30:00+00:00",
+        "2025-03-04T09:30:00",
+        "2025-03-04T25:30:00Z",
+    ],
+)
+def test_a_second_spelling_of_an_instant_is_not_a_timestamp(text):
+    assert not is_utc_timestamp(text)
+
+
 def test_naive_datetimes_are_refused():
     with pytest.raises(CustodyEventError, match="time zone"):
         utc_timestamp(datetime.datetime(2025, 3, 4, 9, 30))

@@ -9,7 +9,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from evidence import dossier_format
 from evidence.checkpoints import (
     b64url_decode,
     b64url_encode,
@@ -427,6 +430,32 @@ def test_a_member_twice_in_the_zip_is_named(dossier, tmp_path):
     report = verify_dossier(path)
     # then
     assert "appears more than once" in failure_of(report, CONTENTS).message
+
+
+# -- any changed byte -----------------------------------------------------------------------------
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_any_changed_byte_of_the_manifest_fails_without_crashing_the_verifier(
+    dossier, tmp_path, data
+):
+    # given
+    manifest = dossier_format.manifest_bytes(dossier.manifest)
+    at = data.draw(st.integers(0, len(manifest) - 1), label="byte")
+    value = data.draw(st.integers(0, 255).filter(lambda byte: byte != manifest[at]), label="to")
+    changed = manifest[:at] + bytes([value]) + manifest[at + 1 :]
+    path = tmp_path / "dossier.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(dossier_format.MANIFEST_NAME, changed)
+        for name, content in dossier.contents.items():
+            archive.writestr(name, content)
+    # when
+    report = verify_dossier(path)
+    # then
+    assert not report.ok
 
 
 # -- unreadable dossiers -------------------------------------------------------------------------
