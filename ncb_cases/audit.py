@@ -1,0 +1,80 @@
+"""The one way audit events are written (DESIGN.md §4, issue 3 item 4).
+
+Services call `audit_record` inside the transaction of the write they record, so that a
+write and its audit row commit or roll back together. Audited reads (case detail, person,
+victim identity) call it from `ncb_cases.selectors`. A refused read is recorded as DENIED
+*outside* any failing transaction, so the record survives the error answer.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+
+from contacts.permissions import officer_of
+from ncb_cases.models import AuditEvent, Case
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+PURPOSE_MAX_LENGTH = 1000
+
+
+def audit_record(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    obj: models.Model | None = None,
+    case: Case | None = None,
+    purpose: str = "",
+    ip: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Write one audit event and return it.
+
+    - `actor`: the acting user; None (or anonymous) for the system itself. Their NCB at this
+      moment is recorded with them.
+    - `action`: an `AuditAction` value.
+    - `obj`: the object acted on or read; its model name and `public_id` are recorded.
+    - `case`: the case concerned; taken from `obj` (itself a case, or its `.case`) if omitted.
+    - `purpose`: the stated reason, required by the caller for sensitive reads.
+    - `ip`: the client address; anything that is not an IP address is dropped.
+    - `details`: a few small JSON-serialisable facts. Never put a protected person's identity
+      here: the trail is shown to supervisors without the victim-identity permission.
+    """
+    user = actor if actor is not None and actor.is_authenticated else None
+    officer = officer_of(user) if user is not None else None
+    if case is None and obj is not None:
+        case = obj if isinstance(obj, Case) else getattr(obj, "case", None)
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_ncb_id=officer.ncb_id if officer else None,
+        action=action,
+        object_type=obj._meta.model_name if obj is not None else "",
+        object_public_id=getattr(obj, "public_id", None),
+        case=case,
+        purpose=(purpose or "").strip()[:PURPOSE_MAX_LENGTH],
+        ip=_valid_ip(ip),
+        details=details or {},
+    )
+
+
+def _valid_ip(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def request_ip(request: HttpRequest) -> str | None:
+    """The client address of a request, for `ip=`.
+
+    REMOTE_ADDR only: behind a reverse proxy, the WSGI server must set it from the proxy's
+    header (gunicorn `--forwarded-allow-ips`), since a client can forge X-Forwarded-For.
+    """
+    return _valid_ip(request.META.get("REMOTE_ADDR"))

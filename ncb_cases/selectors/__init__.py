@@ -1,0 +1,98 @@
+"""Every read of protected case data (DESIGN.md §5): need-to-know filtered by the acting user.
+
+Adapters (pages, API, exports, admin actions) call these and nothing else to read cases,
+persons and what hangs off them. `*_get_for_user` raise Http404 for missing and forbidden
+alike; `*_list_for_*` return querysets already restricted to what the user may see. Persons
+are presented through `ncb_cases.pseudonyms`; the audited reads are `case_detail_for_user`,
+`person_detail_for_user` and `victim_identity_reveal`.
+"""
+
+from .access import (
+    CasePermissions,
+    case_permissions_for_user,
+    editable_cases,
+    victim_identity_permitted,
+    visible_cases,
+)
+from .cases import (
+    CASE_FILTER_KEYS,
+    CASE_ORDERINGS,
+    audit_event_list_for_case,
+    audit_event_list_for_user,
+    case_detail_for_user,
+    case_get_for_user,
+    case_link_get_for_user,
+    case_link_list_for_case,
+    case_list_for_user,
+    case_search_for_user,
+    note_list_for_case,
+    search_condition,
+    share_get_for_user,
+    share_list_for_case,
+    victim_identity_holders_for_case,
+)
+from .network import (
+    Network,
+    NetworkEdge,
+    NetworkNode,
+    group_get_for_user,
+    group_list_for_case,
+    network_for_user,
+    route_leg_get_for_user,
+    route_leg_list_for_case,
+    task_get_for_user,
+    task_list_for_assignee,
+    task_list_for_case,
+    vehicle_get_for_user,
+    vehicle_list_for_case,
+)
+from .persons import (
+    person_detail_for_user,
+    person_get_for_user,
+    person_list_for_case,
+    person_search_for_user,
+    person_views_for_case,
+    victim_identity_reveal,
+)
+
+__all__ = [
+    "CASE_FILTER_KEYS",
+    "CASE_ORDERINGS",
+    "CasePermissions",
+    "Network",
+    "NetworkEdge",
+    "NetworkNode",
+    "audit_event_list_for_case",
+    "audit_event_list_for_user",
+    "case_detail_for_user",
+    "case_get_for_user",
+    "case_link_get_for_user",
+    "case_link_list_for_case",
+    "case_list_for_user",
+    "case_permissions_for_user",
+    "case_search_for_user",
+    "editable_cases",
+    "group_get_for_user",
+    "group_list_for_case",
+    "network_for_user",
+    "note_list_for_case",
+    "person_detail_for_user",
+    "person_get_for_user",
+    "person_list_for_case",
+    "person_search_for_user",
+    "person_views_for_case",
+    "route_leg_get_for_user",
+    "route_leg_list_for_case",
+    "search_condition",
+    "share_get_for_user",
+    "share_list_for_case",
+    "task_get_for_user",
+    "task_list_for_assignee",
+    "task_list_for_case",
+    "vehicle_get_for_user",
+    "vehicle_list_for_case",
+    "victim_identity_holders_for_case",
+    "victim_identity_permitted",
+    "victim_identity_reveal",
+    "visible_cases",
+]

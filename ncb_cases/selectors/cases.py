@@ -1,0 +1,364 @@
+"""Reads of cases and what hangs directly off them: shares, links, timeline, audit trail.
+
+Every function takes the acting `user` and returns only what need-to-know allows
+(`ncb_cases.selectors.access`). `*_get_for_user` raise `Http404` for missing and forbidden
+alike. Only `case_detail_for_user` writes (one VIEW audit row): call it for a page or API
+detail a person reads, and the plain selectors for everything else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from contacts.permissions import is_instance_admin
+from ncb_cases import permissions
+from ncb_cases.audit import audit_record
+from ncb_cases.choices import (
+    AuditAction,
+    CaseStatus,
+    CountryRole,
+    ExploitationForm,
+    OffenceType,
+)
+from ncb_cases.models import (
+    AuditEvent,
+    Case,
+    CaseCountry,
+    CaseExploitationForm,
+    CaseLink,
+    CaseNote,
+    CaseShare,
+    Person,
+)
+from ncb_cases.selectors._common import as_uuid
+from ncb_cases.selectors.access import (
+    VIEW_VICTIM_IDENTITY,
+    editable_cases,
+    identity_permitted_case_ids,
+    visible_cases,
+)
+from ncb_cases.validators import fold_text
+
+User = AbstractBaseUser | AnonymousUser
+
+CASE_ORDERINGS = {
+    "reference",
+    "-reference",
+    "title",
+    "-title",
+    "opened_on",
+    "-opened_on",
+    "created_at",
+    "-created_at",
+    "updated_at",
+    "-updated_at",
+    "status",
+    "-status",
+}
+CASE_FILTER_KEYS = (
+    "status",
+    "offence_type",
+    "exploitation_form",
+    "country",
+    "country_role",
+    "lead_officer",
+    "owner_ncb",
+    "opened_after",
+    "opened_before",
+    "q",
+    "ordering",
+)
+
+
+# --- Cases ------------------------------------------------------------------------------------
+
+
+def case_list_for_user(
+    *, user: User, filters: Mapping[str, object] | None = None
+) -> QuerySet[Case]:
+    """The cases `user` may read, filtered, newest first (`select_related` owner NCB, lead).
+
+    `filters` (all optional, unknown keys and values refused with a ValidationError naming
+    the key): `status`, `offence_type`, `exploitation_form` (a code or a list of codes);
+    `country` (ISO alpha-2) and `country_role` (ORIGIN/TRANSIT/DESTINATION); `lead_officer`
+    (a user or a username); `owner_ncb` (NCB code); `opened_after` / `opened_before`
+    (inclusive dates or ISO strings); `q` (the search of `case_search_for_user`);
+    `ordering` (one of CASE_ORDERINGS). Child-table filters are `EXISTS` subqueries, so rows
+    never repeat. One query when evaluated.
+    """
+    cases = visible_cases(user).select_related("owner_ncb__country", "lead_officer")
+    return _apply_case_filters(cases, user=user, filters=filters or {})
+
+
+def case_get_for_user(*, user: User, case_id, for_change: bool = False) -> Case:
+    """The case with public id `case_id` if `user` may read it (or change it, `for_change`).
+
+    Http404 when it is missing, not visible, or not changeable with `for_change=True`: a user
+    never learns that a case they may not see exists. Does not audit (see
+    `case_detail_for_user`). One query.
+    """
+    source = editable_cases(user) if for_change else visible_cases(user)
+    try:
+        return source.select_related("owner_ncb__country", "lead_officer").get(
+            public_id=as_uuid(case_id)
+        )
+    except Case.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def case_detail_for_user(*, user: User, case_id, ip: str | None = None) -> Case:
+    """`case_get_for_user` for a person reading the case: audited, one VIEW row per call.
+
+    A refused read of an existing case is recorded as DENIED (committed even though the
+    caller answers 404), then Http404 is raised. Do not wrap this in an outer transaction.
+    """
+    try:
+        case = case_get_for_user(user=user, case_id=case_id)
+    except Http404:
+        _audit_denied_case_read(user=user, case_id=case_id, ip=ip)
+        raise
+    with transaction.atomic():
+        audit_record(actor=user, action=AuditAction.VIEW, obj=case, ip=ip)
+    return case
+
+
+def _audit_denied_case_read(*, user: User, case_id, ip: str | None) -> None:
+    if not user.is_authenticated:
+        return
+    try:
+        case = Case.objects.filter(public_id=as_uuid(case_id)).first()
+    except Http404:
+        return
+    if case is not None:
+        audit_record(
+            actor=user,
+            action=AuditAction.DENIED,
+            obj=case,
+            ip=ip,
+            details={"attempted": AuditAction.VIEW},
+        )
+
+
+def case_search_for_user(*, user: User, q: str) -> QuerySet[Case]:
+    """Visible cases whose title, summary or reference contains `q`, or with a person whose
+    name, original-script name or alias contains `q` (case- and accent-insensitive).
+
+    A victim's, possible victim's or child's names never make a case match unless `user` holds
+    `view_victim_identity` on that case: searching a victim's name must not reveal where they
+    are. An empty query matches nothing. One query.
+    """
+    condition = search_condition(user=user, q=q)
+    if condition is None:
+        return Case.objects.none()
+    return (
+        visible_cases(user).filter(condition).select_related("owner_ncb__country", "lead_officer")
+    )
+
+
+def search_condition(*, user: User, q: str) -> Q | None:
+    """The `Q` of `case_search_for_user` (for adapters that combine it with other filters)."""
+    text = (q or "").strip()
+    folded = fold_text(text)
+    if not text:
+        return None
+    condition = (
+        Q(title__icontains=text) | Q(summary__icontains=text) | Q(reference__icontains=text)
+    )
+    if folded:
+        matching_persons = Person.objects.filter(
+            case_id=OuterRef("pk"), search_names__contains=folded
+        ).filter(~Person.identity_protected_q() | Q(case_id__in=identity_permitted_case_ids(user)))
+        condition |= Exists(matching_persons)
+    return condition
+
+
+def _codes(key: str, value, allowed: Iterable[str]) -> list[str]:
+    values = [value] if isinstance(value, str) else list(value)
+    allowed = list(allowed)
+    unknown = [item for item in values if item not in allowed]
+    if unknown:
+        raise ValidationError(
+            {
+                key: [
+                    _("Unknown value(s): %(unknown)s. Allowed: %(allowed)s.")
+                    % {"unknown": ", ".join(map(str, unknown)), "allowed": ", ".join(allowed)}
+                ]
+            }
+        )
+    return values
+
+
+def _as_date(key: str, value) -> date:
+    if isinstance(value, date):
+        return value
+    parsed = parse_date(str(value)) if value else None
+    if parsed is None:
+        raise ValidationError({key: [_("Enter a date as YYYY-MM-DD.")]})
+    return parsed
+
+
+def _apply_case_filters(cases: QuerySet[Case], *, user: User, filters) -> QuerySet[Case]:
+    unknown = [key for key in filters if key not in CASE_FILTER_KEYS]
+    if unknown:
+        raise ValidationError({key: [_("Not a case filter.")] for key in unknown})
+    active = {key: value for key, value in filters.items() if value not in (None, "", [], ())}
+    if "status" in active:
+        cases = cases.filter(status__in=_codes("status", active["status"], CaseStatus.values))
+    if "offence_type" in active:
+        cases = cases.filter(
+            offence_type__in=_codes("offence_type", active["offence_type"], OffenceType.values)
+        )
+    if "exploitation_form" in active:
+        forms = _codes("exploitation_form", active["exploitation_form"], ExploitationForm.values)
+        cases = cases.filter(
+            Exists(CaseExploitationForm.objects.filter(case_id=OuterRef("pk"), form__in=forms))
+        )
+    if "country" in active or "country_role" in active:
+        involved = CaseCountry.objects.filter(case_id=OuterRef("pk"))
+        if "country" in active:
+            involved = involved.filter(country__iso2=str(active["country"]).upper())
+        if "country_role" in active:
+            roles = _codes("country_role", active["country_role"], CountryRole.values)
+            involved = involved.filter(role__in=roles)
+        cases = cases.filter(Exists(involved))
+    if "lead_officer" in active:
+        lead = active["lead_officer"]
+        if isinstance(lead, str):
+            lead = get_user_model().objects.filter(username=lead).first()
+            if lead is None:
+                return cases.none()
+        cases = cases.filter(lead_officer=lead)
+    if "owner_ncb" in active:
+        cases = cases.filter(owner_ncb__code=str(active["owner_ncb"]).upper())
+    if "opened_after" in active:
+        cases = cases.filter(opened_on__gte=_as_date("opened_after", active["opened_after"]))
+    if "opened_before" in active:
+        cases = cases.filter(opened_on__lte=_as_date("opened_before", active["opened_before"]))
+    if "q" in active:
+        condition = search_condition(user=user, q=str(active["q"]))
+        if condition is not None:
+            cases = cases.filter(condition)
+    if "ordering" in active:
+        ordering = str(active["ordering"])
+        if ordering not in CASE_ORDERINGS:
+            raise ValidationError(
+                {"ordering": [_("Order by one of: %s.") % ", ".join(sorted(CASE_ORDERINGS))]}
+            )
+        cases = cases.order_by(ordering, "-id" if ordering.startswith("-") else "id")
+    return cases
+
+
+# --- Shares, links, timeline ------------------------------------------------------------------
+
+
+def share_list_for_case(*, user: User, case: Case) -> QuerySet[CaseShare]:
+    """The shares of a visible case, newest first, ended ones included (history).
+
+    The owner NCB's readers and admins see every share; a recipient NCB sees only the
+    shares made to itself. One query.
+    """
+    shares = CaseShare.objects.filter(case=case, case__in=visible_cases(user)).select_related(
+        "recipient_ncb__country", "granted_by", "revoked_by"
+    )
+    if is_instance_admin(user):
+        return shares
+    officer = permissions.case_reader(user)
+    if officer is None:
+        return shares.none()
+    if officer.ncb_id == case.owner_ncb_id:
+        return shares
+    return shares.filter(recipient_ncb_id=officer.ncb_id)
+
+
+def share_get_for_user(*, user: User, share_id) -> CaseShare:
+    """A share that `user` may manage (owner-NCB supervisor or admin); Http404 otherwise."""
+    try:
+        share = CaseShare.objects.select_related("case", "recipient_ncb").get(
+            public_id=as_uuid(share_id), case__in=visible_cases(user)
+        )
+    except CaseShare.DoesNotExist as exc:
+        raise Http404 from exc
+    if not permissions.can_share_case(user, share.case):
+        raise Http404
+    return share
+
+
+def case_link_list_for_case(*, user: User, case: Case) -> QuerySet[CaseLink]:
+    """Links from or to a visible case whose other end `user` may also see. One query."""
+    visible = visible_cases(user)
+    return (
+        CaseLink.objects.filter(Q(from_case=case) | Q(to_case=case))
+        .filter(from_case__in=visible, to_case__in=visible)
+        .select_related("from_case", "to_case", "created_by")
+    )
+
+
+def case_link_get_for_user(*, user: User, link_id, for_change: bool = False) -> CaseLink:
+    """A link both of whose ends `user` may see (and whose origin they may change)."""
+    visible = visible_cases(user)
+    links = CaseLink.objects.filter(from_case__in=visible, to_case__in=visible)
+    if for_change:
+        links = links.filter(from_case__in=editable_cases(user))
+    try:
+        return links.select_related("from_case", "to_case").get(public_id=as_uuid(link_id))
+    except CaseLink.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def note_list_for_case(*, user: User, case: Case) -> QuerySet[CaseNote]:
+    """The timeline of a visible case, newest first. One query."""
+    return CaseNote.objects.filter(case=case, case__in=visible_cases(user)).select_related(
+        "author"
+    )
+
+
+# --- Audit trail ------------------------------------------------------------------------------
+
+
+def audit_event_list_for_case(*, user: User, case: Case) -> QuerySet[AuditEvent]:
+    """The audit trail of a case, newest first.
+
+    Owner-NCB supervisors and admins see the whole trail; supervisors of an NCB the case is
+    shared with see what their own NCB's people did; everyone else sees nothing. One query.
+    """
+    events = AuditEvent.objects.filter(case=case, case__in=visible_cases(user)).select_related(
+        "actor", "actor_ncb"
+    )
+    if permissions.can_view_full_audit_trail(user, case):
+        return events
+    if permissions.can_view_own_ncb_audit_trail(user):
+        return events.filter(actor_ncb_id=permissions.case_reader(user).ncb_id)
+    return events.none()
+
+
+def audit_event_list_for_user(*, user: User) -> QuerySet[AuditEvent]:
+    """Audit events across cases: everything for admins; for a supervisor, what happened on
+    their NCB's cases and what their NCB's people did; nothing for anyone else."""
+    events = AuditEvent.objects.select_related("actor", "actor_ncb", "case")
+    if is_instance_admin(user):
+        return events
+    if not permissions.can_view_own_ncb_audit_trail(user):
+        return events.none()
+    ncb_id = permissions.case_reader(user).ncb_id
+    return events.filter(Q(actor_ncb_id=ncb_id) | Q(case__owner_ncb_id=ncb_id))
+
+
+def victim_identity_holders_for_case(*, user: User, case: Case) -> QuerySet:
+    """Users holding `view_victim_identity` on a case; for those who may grant it."""
+    user_model = get_user_model()
+    if not permissions.can_grant_victim_identity(user, case):
+        return user_model.objects.none()
+    return user_model.objects.filter(
+        caseuserobjectpermission__content_object=case,
+        caseuserobjectpermission__permission__codename=VIEW_VICTIM_IDENTITY,
+    ).order_by("username")
