@@ -8,7 +8,8 @@ List pages select their relations up front, so their query count does not grow w
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.utils import pretty_name
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -220,7 +221,11 @@ class ContactPointAdminForm(forms.ModelForm):
                 self.add_error(None, exc)
                 return
             for field, errors in exc.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
+                if field in self.fields or field == NON_FIELD_ERRORS:
+                    self.add_error(field, errors)
+                else:  # a field this form does not show: name it in the message
+                    label = pretty_name(field)
+                    self.add_error(None, [f"{label}: {m}" for e in errors for m in e.messages])
 
 
 @admin.register(ContactPoint)

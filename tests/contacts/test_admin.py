@@ -285,3 +285,32 @@ def test_officer_added_in_admin_joins_the_ncb_group(admin_client, ncb_de):
     assert response.status_code == 302
     assert Officer.objects.get(user=user).ncb == ncb_de
     assert user.groups.filter(pk=ncb_de.group_id).exists()
+
+
+def test_admin_edit_of_a_current_designation_goes_through_the_service(
+    admin_client, admin_user, ncb_fr
+):
+    # given
+    contact = ContactPointFactory(
+        ncb=ncb_fr,
+        designated_by=admin_user,
+        last_verified_by=admin_user,
+        last_verified_at=timezone.now() - timedelta(days=200),
+    )
+    # when
+    response = admin_client.post(
+        change_url(contact),
+        {
+            "full_name": "Camille DURAND-TEST",
+            "phone_24_7": "01 99 00 00 23",
+            "secure_email": "thb@ncb-fr.example.test",
+            "languages": [language("fr").pk],
+            "time_zone": "Europe/Paris",
+        },
+    )
+    # then
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.phone_24_7 == "+33199000023"
+    assert contact.last_verified_by == admin_user
+    assert not contact.is_stale
