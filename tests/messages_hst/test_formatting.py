@@ -1,0 +1,489 @@
+"""The plain-text rendering (HST.md §9) and its parser: layout, escaping, round trip, errors."""
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from messages_hst.formatting import WIDTH, render_text
+from messages_hst.parsing import TextFormatError, parse_text
+from messages_hst.signing import message_digest
+from tests.messages_hst.examples import BUILDERS, example, request_message
+
+GOLDEN = Path(__file__).parent / "golden" / "request.txt"
+
+
+def round_trip(message):
+    text = render_text(message)
+    assert parse_text(text) == message
+    return text
+
+
+def reversed_keys(value):
+    """The same JSON value with every object's keys in reverse order."""
+    if isinstance(value, dict):
+        return {key: reversed_keys(value[key]) for key in reversed(list(value))}
+    if isinstance(value, list):
+        return [reversed_keys(item) for item in value]
+    return value
+
+
+def test_request_renders_exactly_as_the_golden_text():
+    # given
+    message = request_message()
+
+    # when
+    text = render_text(message)
+
+    # then
+    assert text == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_golden_text_parses_back_to_the_request():
+    # given
+    text = GOLDEN.read_text(encoding="utf-8")
+
+    # when / then
+    assert parse_text(text) == request_message()
+
+
+@pytest.mark.parametrize("message_type", list(BUILDERS))
+def test_each_example_round_trips_within_80_columns(message_type):
+    # given
+    message = example(message_type)
+
+    # when
+    text = round_trip(message)
+
+    # then
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= WIDTH
+    assert not [line for line in lines if line != line.rstrip()]
+
+
+@pytest.mark.parametrize("message_type", list(BUILDERS))
+def test_banner_at_top_and_bottom_and_footer_with_id_and_digest(message_type):
+    # given
+    message = example(message_type)
+
+    # when
+    lines = render_text(message).splitlines()
+
+    # then
+    assert lines[:3] == lines[-3:]
+    assert lines[0] == "=" * 80
+    assert lines[-6:-3] == [
+        "END OF MESSAGE",
+        f"MESSAGE ID: {message['message_id']}",
+        f"SHA-256: {message_digest(message)}",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("message_type", "banner"),
+    [
+        ("REQUEST", "INTERPOL RESTRICTED // RECIPIENT AGENCY // VICTIM DATA"),
+        ("ALERT", "INTERPOL CONFIDENTIAL // RECIPIENTS ONLY // MINOR DATA"),
+        ("RECEIPT", "INTERPOL FOR OFFICIAL USE ONLY // RECIPIENTS ONLY"),
+    ],
+)
+def test_banner_states_confidentiality_dissemination_and_sensitive_data(message_type, banner):
+    # given / when
+    lines = render_text(example(message_type)).splitlines()
+
+    # then
+    assert lines[1] == banner
+
+
+def test_headings_are_numbered_upper_case_sections():
+    # given / when
+    lines = render_text(request_message()).splitlines()
+
+    # then
+    headings = [line for line in lines if line[:1].isdigit() and ". " in line[:4]]
+    assert headings == [
+        "1. ENVELOPE",
+        "2. HANDLING",
+        "3. CASE SUMMARY",
+        "4. PERSONS",
+        "5. EXPLOITATION",
+        "6. LOCATIONS",
+        "7. ROUTE LEGS",
+        "8. DOCUMENTS",
+        "9. ORGANISATIONS",
+        "10. VEHICLES",
+        "11. COMMS",
+        "12. FINANCIAL",
+        "13. RELATIONSHIPS",
+        "14. REQUESTS",
+        "15. ATTACHMENTS",
+    ]
+    assert "4.1 P1" in lines
+    assert "13.1 P1 RECRUITED P2" in lines
+    assert "FAMILY NAME: DURAND-TEST" in lines
+
+
+def test_rendering_is_deterministic_whatever_the_key_order():
+    # given
+    message = request_message()
+
+    # when
+    first, again, reordered = (
+        render_text(message),
+        render_text(copy.deepcopy(message)),
+        render_text(reversed_keys(message)),
+    )
+
+    # then
+    assert first == again == reordered
+
+
+def test_long_text_wraps_at_spaces_and_loses_nothing():
+    # given
+    message = request_message()
+    summary = " ".join(f"word{i}" for i in range(300))[:2000]
+    message["body"]["case_summary"]["summary"] = summary
+
+    # when
+    text = round_trip(message)
+
+    # then
+    lines = text.splitlines()
+    start = lines.index(next(line for line in lines if line.startswith("SUMMARY: ")))
+    assert lines[start + 1].startswith("    word")
+    assert max(map(len, lines)) <= WIDTH
+
+
+def test_a_word_longer_than_a_line_is_cut_with_a_plus_marker():
+    # given
+    message = request_message()
+    message["body"]["persons"][0]["remarks"] = "See https://example.test/" + "x" * 120
+
+    # when
+    text = round_trip(message)
+
+    # then
+    assert "  + " + "x" * 20 in text
+
+
+def test_line_breaks_and_blank_lines_of_a_value_are_kept():
+    # given
+    message = request_message()
+    message["body"]["case_summary"]["summary"] = (
+        "First paragraph.\n\nSecond paragraph.\n  Indented."
+    )
+
+    # when
+    text = round_trip(message)
+
+    # then
+    assert "SUMMARY: First paragraph.\n  |\n  | Second paragraph.\n  |   Indented.\n" in text
+
+
+def test_double_spaces_are_kept_as_typed():
+    # given
+    message = request_message()
+    message["body"]["persons"][0]["remarks"] = "Arrested.  Released on bail."
+
+    # when / then
+    assert "REMARKS: Arrested.  Released on bail.\n" in round_trip(message)
+
+
+@pytest.mark.parametrize(
+    ("value", "line"),
+    [
+        ("=Camille", 'FORENAMES: ="=Camille"'),
+        (" Camille", 'FORENAMES: =" Camille"'),
+        ("Camille ", 'FORENAMES: ="Camille "'),
+        ("Cam\tille", 'FORENAMES: ="Cam\\tille"'),
+        ("Cam\u200bille", 'FORENAMES: ="Cam\\u200bille"'),
+        ("Cam   ille", 'FORENAMES: ="Cam \\u0020\\u0020ille"'),
+        ("", 'FORENAMES: =""'),
+        ("2. HANDLING", "FORENAMES: 2. HANDLING"),
+        ("SUBJECT: forged", "FORENAMES: SUBJECT: forged"),
+        ("END OF MESSAGE", "FORENAMES: END OF MESSAGE"),
+        ("YES", "FORENAMES: YES"),
+        ("Ébène 山田 محمد", "FORENAMES: Ébène 山田 محمد"),
+    ],
+)
+def test_text_that_could_be_misread_is_escaped_as_json(value, line):
+    # given
+    message = request_message()
+    message["body"]["persons"][0]["forenames"] = value
+
+    # when
+    text = round_trip(message)
+
+    # then
+    assert line in text.splitlines()
+
+
+def test_lists_of_codes_go_on_one_line_and_other_lists_are_numbered():
+    # given
+    message = request_message()
+    message["body"]["persons"][0]["aliases"] = ["Cami", "Le Patron", ""]
+
+    # when
+    lines = round_trip(message).splitlines()
+
+    # then
+    assert "ROLES IN PROCESS: RECRUITER, ORGANISER" in lines
+    index = lines.index("ALIASES:")
+    assert lines[index + 1 : index + 4] == ["  1) Cami", "  2) Le Patron", '  3) =""']
+
+
+def test_extension_values_and_unexpected_types_are_written_as_json():
+    # given
+    message = request_message()
+    message["x_partner_ref"] = {"unit": "OCRTEH-TEST", "ids": [1, 2.5, None, True]}
+    message["body"]["case_summary"]["counts"]["victims"] = "three"
+    message["body"]["persons"][0]["aliases"] = []
+    message["body"]["persons"][1]["victim_context"] = {}
+
+    # when
+    lines = round_trip(message).splitlines()
+
+    # then
+    assert 'X PARTNER REF: ={"ids": [1, 2.5, null, true], "unit": "OCRTEH-TEST"}' in lines
+    assert '  VICTIMS: ="three"' in lines
+    assert "ALIASES: =[]" in lines
+    assert "VICTIM CONTEXT: ={}" in lines
+
+
+def test_body_fields_that_are_not_entities_go_to_a_body_section():
+    # given
+    message = example("CANCEL")
+    message["body"]["x_note"] = "for the file"
+
+    # when
+    lines = round_trip(message).splitlines()
+
+    # then
+    assert lines[lines.index("3. BODY") + 1] == 'X NOTE: ="for the file"'
+    assert "4. CANCELLATION" in lines
+
+
+def test_signature_gets_its_own_section():
+    # given
+    message = request_message()
+    message["signature"] = {"alg": "EdDSA", "kid": "0123456789abcdef", "value": "Ab-_" * 21 + "AA"}
+
+    # when
+    lines = round_trip(message).splitlines()
+
+    # then
+    assert "16. SIGNATURE" in lines
+    assert lines[lines.index("16. SIGNATURE") + 3].startswith("VALUE: Ab-_")
+
+
+def test_a_malformed_draft_still_renders_and_parses():
+    # given
+    draft = {"message_type": "REQUEST", "handling": "?", "body": {}, "persons": [{"Bad Key": 1}]}
+
+    # when
+    text = round_trip(draft)
+
+    # then
+    assert text.splitlines()[1] == "UNMARKED // DISSEMINATION UNSET"
+    assert "HST FORMATTED MESSAGE ? / REQUEST / PRIORITY ?" in text
+
+
+@pytest.mark.parametrize(
+    ("message", "says"),
+    [
+        ([], "snake_case"),
+        ({"Bad": 1}, "snake_case"),
+        ({"a": float("nan")}, "NaN"),
+        ({"a": 2**60}, "double precision"),
+    ],
+)
+def test_render_text_refuses_what_has_no_canonical_text_form(message, says):
+    # given / when / then
+    with pytest.raises(ValueError, match=says):
+        render_text(message)
+
+
+def test_windows_line_endings_are_accepted():
+    # given
+    text = render_text(request_message()).replace("\n", "\r\n")
+
+    # when / then
+    assert parse_text(text) == request_message()
+
+
+# --- the parser's errors ---------------------------------------------------------------------
+
+
+def golden_lines():
+    return GOLDEN.read_text(encoding="utf-8").splitlines()
+
+
+def line_of(lines, text):
+    return lines.index(text) + 1
+
+
+def parse_error(lines):
+    with pytest.raises(TextFormatError) as caught:
+        parse_text("\n".join(lines) + "\n")
+    return caught.value
+
+
+def test_an_altered_value_is_caught_by_the_digest():
+    # given
+    lines = golden_lines()
+    lines[lines.index("FORENAMES: Camille")] = "FORENAMES: Camilla"
+
+    # when
+    error = parse_error(lines)
+
+    # then
+    assert error.line == line_of(lines, next(x for x in lines if x.startswith("SHA-256: ")))
+    assert "altered, added or lost" in str(error)
+    assert str(error).startswith(f"line {error.line}: ")
+
+
+@pytest.mark.parametrize(
+    "lost",
+    ["    hotel work, taken by coach through Munich to Lyon and forced into", "  2) NCB CODE: NL"],
+)
+def test_a_lost_line_is_caught(lost):
+    # given
+    lines = golden_lines()
+    lines.remove(lost)
+
+    # when / then
+    assert isinstance(parse_error(lines), TextFormatError)
+
+
+def edit(lines, old, new):
+    lines[lines.index(old)] = new
+    return lines.index(new) + 1
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        ("SEQ: 1", "SEQ: one", "expected a whole number"),
+        ("  REGULAR: YES", "  REGULAR: maybe", "expected YES or NO"),
+        ("SEX: F", " SEX: F", "unexpected indentation"),
+        ("SEX: F", "sex: F", "expected 'KEY: value'"),
+        ("SEX: F", "SEX:F", "expected 'KEY: value'"),
+        ("NATIONALITIES: UTO", "SEX: X", "given twice"),
+        ("SEX: F", "X NOTE: hello", "expected =JSON"),
+        ("SEX: F", "X NOTE: ={oops", "not valid JSON"),
+        ("SEX: F", "X NOTE: =NaN", "not valid JSON"),
+        ("STATUS: VICTIM", "STATUS:", "needs a value on its line"),
+        ("  2) NCB CODE: NL", "  3) NCB CODE: NL", "item 2) expected"),
+        ("4.2 P2", "4.2 P9", "the heading should read 'P2'"),
+        ("4.2 P2", "4.3 P2", "item 4.2 expected"),
+        ("6. LOCATIONS", "7. LOCATIONS", "section 6 expected"),
+        ("6. LOCATIONS", "6. WEATHER", "has no section 'weather'"),
+        ("6. LOCATIONS", "6. locations", "expected a section heading"),
+        ("PERSONS: P2, P3", "PERSONS: P2, , P3", "plain codes separated by ', '"),
+    ],
+)
+def test_a_malformed_line_is_named_by_its_number(old, new, says):
+    # given
+    lines = golden_lines()
+    number = edit(lines, old, new)
+
+    # when
+    error = parse_error(lines)
+
+    # then
+    assert says in str(error)
+    assert error.line == number
+
+
+@pytest.mark.parametrize(
+    ("change", "says", "line"),
+    [
+        (
+            lambda lines: lines.__setitem__(1, "INTERPOL CONFIDENTIAL // RECIPIENTS ONLY"),
+            "banner",
+            2,
+        ),
+        (lambda lines: lines.__setitem__(3, "HST FORMATTED MESSAGE 1.0"), "title", 4),
+        (lambda lines: lines.pop(0), "banner rule", 1),
+        (lambda lines: lines.append("PS: call me"), "nothing may follow", 264),
+        (lambda lines: lines.__delitem__(slice(-8, None)), "ends too early", 256),
+        (lambda lines: lines.__setitem__(-5, "MESSAGE ID: 00000000-0000"), "footer", 259),
+        (lambda lines: lines.__setitem__(-4, "SHA-256: 1234"), "64 hex digits", 260),
+    ],
+)
+def test_banners_title_and_footer_are_checked(change, says, line):
+    # given
+    lines = golden_lines()
+    change(lines)
+
+    # when
+    error = parse_error(lines)
+
+    # then
+    assert says in str(error)
+    assert error.line == line
+
+
+def test_text_format_error_is_a_value_error_with_the_line():
+    # given / when
+    error = TextFormatError(12, "something is wrong")
+
+    # then
+    assert isinstance(error, ValueError)
+    assert (error.line, error.problem, str(error)) == (
+        12,
+        "something is wrong",
+        "line 12: something is wrong",
+    )
+
+
+def test_golden_file_is_plain_ascii_where_the_data_is():
+    # given
+    text = GOLDEN.read_text(encoding="utf-8")
+
+    # when / then: nothing but the message itself (no tabs, no trailing spaces)
+    assert "\t" not in text
+    assert json.loads(json.dumps(text)) == text
+
+
+EDITS = st.tuples(
+    st.sampled_from(["delete", "duplicate", "replace", "insert"]),
+    st.integers(0, 10_000),
+    st.integers(0, 200),
+    st.characters(blacklist_categories=("Cs",)) | st.sampled_from(" =:|+)\n0123456789"),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(EDITS, min_size=1, max_size=3))
+def test_a_damaged_text_is_refused_with_a_line_number_or_read_correctly(edits):
+    # given: the golden text damaged in transit (lines lost, repeated, characters changed)
+    lines = golden_lines()
+    for action, line_at, column, char in edits:
+        index = line_at % len(lines)
+        if action == "delete" and len(lines) > 1:
+            del lines[index]
+        elif action == "duplicate":
+            lines.insert(index, lines[index])
+        elif action == "insert":
+            lines.insert(index, char * (column % 5))
+        else:
+            line = lines[index]
+            position = column % (len(line) + 1)
+            lines[index] = line[:position] + char + line[position + 1 :]
+
+    # when
+    try:
+        outcome = parse_text("\n".join(lines) + "\n")
+    except TextFormatError as error:
+        outcome = error
+
+    # then: refused, naming a line of the text, or read as exactly the original message
+    # (when the damage was only a blank line added or removed)
+    if isinstance(outcome, TextFormatError):
+        assert 1 <= outcome.line <= len(lines) + 1
+    else:
+        assert outcome == request_message()
