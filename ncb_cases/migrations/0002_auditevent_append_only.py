@@ -67,7 +67,8 @@ def _run(schema_editor, statements_by_vendor: dict[str, list[str]]) -> None:
     if vendor not in statements_by_vendor:
         raise NotImplementedError(f"No append-only trigger for {vendor}; add one here.")
     for statement in statements_by_vendor[vendor]:
-        schema_editor.execute(statement)
+        # params=None: the SQL is sent as is (its "%" belongs to plpgsql, not to Python).
+        schema_editor.execute(statement, params=None)
 
 
 def create_triggers(apps, schema_editor):
