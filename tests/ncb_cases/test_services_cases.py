@@ -363,3 +363,13 @@ def test_an_empty_note_is_refused(case_fr, officer_fr):
     with pytest.raises(ValidationError) as raised:
         services.case_note_add(actor=officer_fr, case=case_fr, text="  ")
     assert "text" in raised.value.message_dict
+
+
+def test_a_link_is_removed_by_someone_who_may_change_its_origin(case_fr, officer_fr, countries):
+    # given
+    other = services.case_create(actor=officer_fr, data={"title": "Other"})
+    link = services.case_link_create(actor=officer_fr, from_case=case_fr, to_case=other)
+    # when
+    services.case_link_remove(actor=officer_fr, link=link)
+    # then
+    assert not selectors.case_link_list_for_case(user=officer_fr, case=case_fr).exists()

@@ -4,10 +4,12 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from ncb_cases import services
 from ncb_cases.choices import ConfidentialityLevel, NoteKind, PersonRole
 from ncb_cases.models import AuditEvent, CaseNote, Person, PersonPhone, RouteLeg
+from ncb_cases.models.case import add_years
 from tests.ncb_cases.test_validators import TD3_SPECIMEN
 
 pytestmark = pytest.mark.django_db
@@ -320,3 +322,64 @@ def test_a_leg_arriving_before_it_departs_is_refused(case_fr, officer_fr):
         )
     assert set(raised.value.message_dict) == {"arrived_on", "border_crossing_regular"}
     assert not RouteLeg.objects.exists()
+
+
+def test_vehicles_are_updated_and_removed_with_an_audit_row_each(case_fr, officer_fr):
+    # given
+    van = services.vehicle_add(actor=officer_fr, case=case_fr, data={"plate": "GH-123-ZZ"})
+    # when
+    services.vehicle_update(actor=officer_fr, vehicle=van, data={"colour": "white"})
+    services.vehicle_remove(actor=officer_fr, vehicle=van)
+    # then
+    actions = AuditEvent.objects.filter(object_public_id=van.public_id).values_list(
+        "action", flat=True
+    )
+    assert sorted(actions) == ["CREATE", "DELETE", "UPDATE"]
+
+
+def test_a_member_leaves_a_group(case_fr, officer_fr, suspect_fr):
+    # given
+    group = services.group_create(actor=officer_fr, case=case_fr, data={"name": "Vikings-Test"})
+    services.group_member_add(actor=officer_fr, group=group, person=suspect_fr)
+    # when
+    services.group_update(actor=officer_fr, group=group, data={"kind": "FRONT_COMPANY"})
+    services.group_member_remove(actor=officer_fr, group=group, person=suspect_fr)
+    # then
+    group.refresh_from_db()
+    assert group.kind == "FRONT_COMPANY"
+    assert not group.memberships.exists()
+
+
+def test_a_leg_lists_the_persons_of_the_case_who_travelled_it(case_fr, officer_fr, victim_fr):
+    # when
+    leg = services.route_leg_add(
+        actor=officer_fr,
+        case=case_fr,
+        data={**_leg("LY", "IT", "SEA"), "persons": [str(victim_fr.public_id)]},
+    )
+    # then
+    assert list(leg.persons.all()) == [victim_fr]
+
+
+def test_moving_the_opening_date_back_can_make_a_person_a_child(case_fr, officer_fr):
+    # given an 18-year-old witness without an exploitation date, in a case opened today
+    today = timezone.localdate()
+    born = add_years(today, -18) - datetime.timedelta(days=10)
+    witness = services.person_create(
+        actor=officer_fr,
+        case=case_fr,
+        data={"role": "WITNESS", "date_of_birth": born.isoformat()},
+    )
+    assert not witness.is_child
+    # when the case turns out to have opened a month ago
+    services.case_update(
+        actor=officer_fr,
+        case=case_fr,
+        data={"opened_on": today - datetime.timedelta(days=30)},
+    )
+    # then
+    witness.refresh_from_db()
+    case_fr.refresh_from_db()
+    assert witness.is_child
+    assert witness.victim_number == 1
+    assert case_fr.confidentiality_level == ConfidentialityLevel.INTERPOL_CONFIDENTIAL
