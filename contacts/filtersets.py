@@ -67,7 +67,7 @@ class NcbDirectoryFilterSet(django_filters.FilterSet):
             | Exists(matching_contacts)
         )
 
-    def filter_language(self, queryset, name, value):
+    def filter_language(self, queryset, name, value: Language | None):
         if value is None:
             return queryset
         speaks = ContactPoint.objects.current().filter(ncb=OuterRef("pk"), languages=value)

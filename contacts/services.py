@@ -257,6 +257,9 @@ def contact_point_end(
     if not contact.is_current:
         raise ValidationError(_("This designation has already ended."))
     designated_to = designated_to or timezone.localdate()
+    if designated_to > timezone.localdate():
+        # "Current" means open-ended: a future end would hide the contact from today on.
+        raise ValidationError({"designated_to": [_("A designation cannot end in the future.")]})
     if designated_to <= contact.designated_from:
         raise ValidationError(
             {"designated_to": [_("A designation must end after the day it started.")]}

@@ -210,6 +210,7 @@ else:
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -225,6 +226,10 @@ CELERY_BEAT_SCHEDULE = {
     "contacts-remind-stale": {
         "task": "contacts.tasks.remind_stale_contact_points",
         "schedule": 6 * 60 * 60,
+    },
+    "cases-expire-shares": {
+        "task": "ncb_cases.tasks.expire_case_shares",
+        "schedule": 5 * 60,
     },
 }
 

@@ -13,6 +13,14 @@ from tests.factories import (
     officer_user,
 )
 
+pytest_plugins = ["tests.ncb_cases.sqlite_audit_flush"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2 costs about half a second per user; tests check behaviour, not hashing strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 
 @pytest.fixture(autouse=True)
 def _static_files_without_collectstatic(settings):

@@ -20,9 +20,7 @@ def test_login_page_is_public(client):
     assert b"Sign in" in response.content
 
 
-@pytest.mark.parametrize(
-    "path", ["/api/v1/", "/api/v1/countries/", "/api/v1/schema/", "/api/v1/docs/"]
-)
+@pytest.mark.parametrize("path", ["/api/v1/", "/api/v1/countries/", "/api/v1/schema/"])
 def test_anonymous_api_call_gets_401_json_not_a_redirect(client, path):
     response = client.get(path, HTTP_ACCEPT="application/json")
     assert response.status_code == 401
@@ -34,3 +32,7 @@ def test_signed_in_officer_sees_ncb_and_role_in_the_layout(client_for, officer_f
     assert response.status_code == 200
     assert b"INTERPOL Paris" in response.content
     assert b"Officer" in response.content
+
+
+def test_anonymous_user_gets_401_for_swagger_ui(client):
+    assert client.get("/api/v1/docs/").status_code == 401

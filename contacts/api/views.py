@@ -28,7 +28,6 @@ from rest_framework.views import APIView
 from contacts import selectors, services
 from contacts.api import serializers
 from contacts.filtersets import ContactPointFilterSet, CountryFilterSet, NcbDirectoryFilterSet
-from contacts.models import Language
 from contacts.permissions import has_directory_access
 from ncb_cases.api.pagination import StandardPagination
 
@@ -55,17 +54,6 @@ class HasDirectoryAccess(permissions.IsAuthenticated):
 
     def has_permission(self, request, view) -> bool:
         return super().has_permission(request, view) and has_directory_access(request.user)
-
-
-class NcbDirectoryApiFilterSet(NcbDirectoryFilterSet):
-    """The directory's own filterset, with `language`'s value typed for the OpenAPI schema.
-
-    Without the hint drf-spectacular cannot tell what the method-based filter takes and warns;
-    the subclass can go once `NcbDirectoryFilterSet.filter_language` carries the hint itself.
-    """
-
-    def filter_language(self, queryset, name, value: Language | None):
-        return super().filter_language(queryset, name, value)
 
 
 VALIDATION_ERROR = OpenApiResponse(
@@ -181,7 +169,7 @@ class NcbViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = serializers.NcbSerializer
     permission_classes = [HasDirectoryAccess]
-    filterset_class = NcbDirectoryApiFilterSet
+    filterset_class = NcbDirectoryFilterSet
     search_fields = ["name", "=code", "country__name", "=country__iso2", "=country__iso3"]
     ordering_fields = NCB_ORDERING
     lookup_field = "code"

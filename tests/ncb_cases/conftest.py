@@ -8,7 +8,6 @@ from django.utils import timezone
 from ncb_cases import services
 from ncb_cases.choices import OffenceType, PersonRole
 from tests.factories import country
-from tests.ncb_cases.sqlite_audit_flush import pytest_runtest_teardown  # noqa: F401 - a hook
 
 
 @pytest.fixture(autouse=True)
