@@ -1,7 +1,9 @@
 """The URL map of the whole instance (DESIGN.md §6)."""
 
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from ncb_cases import health, views
@@ -19,7 +21,8 @@ urlpatterns = [
     path("accounts/", include("contacts.account_urls")),
     path("contacts/", include("contacts.urls")),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switcher must work on the login page too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", include(api_v1_patterns)),
 ]
 

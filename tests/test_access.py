@@ -36,3 +36,12 @@ def test_signed_in_officer_sees_ncb_and_role_in_the_layout(client_for, officer_f
 
 def test_anonymous_user_gets_401_for_swagger_ui(client):
     assert client.get("/api/v1/docs/").status_code == 401
+
+
+def test_anonymous_user_can_switch_language_on_the_login_page(client):
+    # when
+    response = client.post("/i18n/setlang/", {"language": "fr", "next": "/accounts/login/"})
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/"
+    assert response.cookies["django_language"].value == "fr"
