@@ -47,6 +47,14 @@ CONTACT_POINT_ORDERING = [
 ]
 
 
+class CaseInsensitiveCodeLookupMixin:
+    """Look objects up by an ISO code written in any case (`/countries/fr/` = `/FR/`)."""
+
+    def get_object(self):
+        self.kwargs[self.lookup_field] = self.kwargs[self.lookup_field].upper()
+        return super().get_object()
+
+
 class HasDirectoryAccess(permissions.IsAuthenticated):
     """Members of an NCB and instance admins; anonymous callers get 401, anyone else 403."""
 
@@ -127,7 +135,7 @@ def list_parameters(*, search: str, ordering_fields: list[str]) -> list[OpenApiP
         responses={200: serializers.CountrySerializer, **READ_RESPONSES, 404: NOT_FOUND},
     ),
 )
-class CountryViewSet(viewsets.ReadOnlyModelViewSet):
+class CountryViewSet(CaseInsensitiveCodeLookupMixin, viewsets.ReadOnlyModelViewSet):
     """Countries and territories (ISO 3166-1), read-only."""
 
     serializer_class = serializers.CountrySerializer
@@ -140,10 +148,6 @@ class CountryViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.country_list()
-
-    def get_object(self):
-        self.kwargs[self.lookup_field] = self.kwargs[self.lookup_field].upper()
-        return super().get_object()
 
 
 @extend_schema_view(
@@ -164,7 +168,7 @@ class CountryViewSet(viewsets.ReadOnlyModelViewSet):
         responses={200: serializers.NcbSerializer, **READ_RESPONSES, 404: NOT_FOUND},
     ),
 )
-class NcbViewSet(viewsets.ReadOnlyModelViewSet):
+class NcbViewSet(CaseInsensitiveCodeLookupMixin, viewsets.ReadOnlyModelViewSet):
     """The directory: one row per NCB with its current contacts, read-only."""
 
     serializer_class = serializers.NcbSerializer
@@ -176,10 +180,6 @@ class NcbViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.ncb_directory()
-
-    def get_object(self):
-        self.kwargs[self.lookup_field] = self.kwargs[self.lookup_field].upper()
-        return super().get_object()
 
 
 @extend_schema_view(
