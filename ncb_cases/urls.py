@@ -6,20 +6,23 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from ncb_cases import health, views
+from ncb_cases import health
+from ncb_cases.views.dashboard import dashboard
 
 api_v1_patterns = [
     path("", include("contacts.api.urls")),
+    path("", include("ncb_cases.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("", dashboard, name="dashboard"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("accounts/", include("contacts.account_urls")),
     path("contacts/", include("contacts.urls")),
+    path("cases/", include("ncb_cases.case_urls")),
     path("admin/", admin.site.urls),
     # The language switcher must work on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -1,0 +1,1 @@
+"""Browser pages of the case domain: thin adapters over `ncb_cases.selectors` and `services`."""
