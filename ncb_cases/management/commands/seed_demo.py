@@ -8,13 +8,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from contacts.demo import demo_password, seed_contacts_demo
 from contacts.reference import reference_data_load
+from ncb_cases.demo import seed_cases_demo
 
 DEMO_URL = "http://127.0.0.1:8000/"
 
 
 class Command(BaseCommand):
     help = (
-        "Load the reference data and the demo (NCBs, users, contact points). Idempotent; "
+        "Load the reference data and the demo (NCBs, users, contact points, cases). Idempotent; "
         "prints the demo logins."
     )
 
@@ -36,6 +37,8 @@ class Command(BaseCommand):
         for line in contacts.summary_lines():
             self.stdout.write(line)
         # The demos of cases, evidence and messages go here, each after what it builds on.
+        for line in seed_cases_demo().summary_lines():
+            self.stdout.write(line)
 
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo ready at {DEMO_URL}"))
