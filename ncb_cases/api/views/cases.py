@@ -1,0 +1,210 @@
+"""`/api/v1/cases/`: list, read, open and edit cases, move them along their workflow.
+
+Thin adapters: the list filters are parsed by `CaseFilterForm` (the one definition shared with
+the browser) and applied by `selectors.case_list_for_user`; a detail is read through the
+audited `selectors.case_detail_for_user`; every write is one service call.
+"""
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from contacts.models import NationalCentralBureau
+from ncb_cases import selectors, services
+from ncb_cases.api.schema import (
+    DETAIL_ERRORS,
+    READ_ERRORS,
+    VALIDATION_ERROR,
+    WRITE_ERRORS,
+    case_filter_parameters,
+)
+from ncb_cases.api.serializers.cases import (
+    CaseDetailSerializer,
+    CaseOffenceTypeChangeSerializer,
+    CaseSerializer,
+    CaseStatusChangeSerializer,
+    CaseWriteSerializer,
+    case_row,
+)
+from ncb_cases.api.views._common import CaseApiViewSet, user_by_username, validated
+from ncb_cases.filtersets import CaseFilterForm
+from ncb_cases.models import Case, CaseCountry
+
+# What a case row shows besides the case itself: two queries per page, whatever its size.
+CASE_ROW_PREFETCH = (
+    Prefetch("countries", queryset=CaseCountry.objects.select_related("country")),
+    "exploitation_forms",
+)
+LEAD_OFFICER_REFUSED = _("The lead officer must be an officer of the NCB that owns the case.")
+
+
+def form_errors(form) -> dict[str, list[str]]:
+    """A Django form's errors in the API's shape (`__all__` becomes `non_field_errors`)."""
+    return {
+        ("non_field_errors" if field == "__all__" else field): [
+            error["message"] for error in errors
+        ]
+        for field, errors in form.errors.get_json_data().items()
+    }
+
+
+def case_list_filters(query_params) -> dict[str, object]:
+    """The validated filters of a case list (400 naming the parameter when invalid)."""
+    params = query_params.copy()
+    if params.get("search") and not params.get("q"):
+        params["q"] = params["search"]
+    form = CaseFilterForm(params)
+    if not form.is_valid():
+        raise ValidationError(form_errors(form))
+    return form.selector_filters()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List the cases you may see"),
+        description=_(
+            "Your NCB's cases and those shared with it (admins: all), newest first unless "
+            "`ordering` says otherwise. A victim's name finds a case only for holders of the "
+            "case's victim-identity permission. Invalid parameters: 400 naming the parameter."
+        ),
+        parameters=case_filter_parameters(),
+        responses={200: CaseSerializer, 400: VALIDATION_ERROR, **READ_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary=_("A case, with what you may do with it"),
+        description=_("Every read is recorded in the audit trail."),
+        responses={200: CaseDetailSerializer, 400: VALIDATION_ERROR, **DETAIL_ERRORS},
+    ),
+    create=extend_schema(
+        summary=_("Open a case"),
+        description=_(
+            "Opens a case for your NCB (admins name `owner_ncb`); its reference is numbered "
+            "per NCB and year. You are granted the victim-identity permission on it."
+        ),
+        request=CaseWriteSerializer,
+        responses={201: CaseDetailSerializer, **WRITE_ERRORS},
+    ),
+    partial_update=extend_schema(
+        summary=_("Edit a case"),
+        description=_(
+            "Changes the fields sent. Offence type and confidentiality changes go on the "
+            "timeline. Needs the right to change the case (owner NCB, or a read-write share)."
+        ),
+        request=CaseWriteSerializer(partial=True),
+        responses={200: CaseDetailSerializer, **WRITE_ERRORS},
+    ),
+)
+class CaseViewSet(CaseApiViewSet):
+    """Cases: need-to-know filtered, 404 for a case you may not see."""
+
+    serializer_class = CaseSerializer
+
+    def get_case(self) -> Case:
+        return selectors.case_get_for_user(
+            user=self.request.user, case_id=self.kwargs["public_id"]
+        )
+
+    def get_queryset(self):
+        if self.fake_schema_view():
+            return Case.objects.none()
+        filters = case_list_filters(self.request.query_params)
+        return selectors.case_list_for_user(
+            user=self.request.user, filters=filters
+        ).prefetch_related(*CASE_ROW_PREFETCH)
+
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response([case_row(case) for case in page])
+
+    def retrieve(self, request, public_id):
+        case = selectors.case_detail_for_user(user=request.user, case_id=public_id, ip=self.ip)
+        return Response(self._detail(case))
+
+    def create(self, request):
+        data = validated(CaseWriteSerializer(data=request.data))
+        owner_ncb = self._owner_ncb(data.pop("owner_ncb", None))
+        case = services.case_create(
+            actor=request.user, data=self._service_data(data), owner_ncb=owner_ncb
+        )
+        return Response(self._reread(case), status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, public_id):
+        case = self.get_case()
+        data = validated(CaseWriteSerializer(data=request.data, partial=True))
+        if "owner_ncb" in data:
+            raise ValidationError({"owner_ncb": [_("The NCB that owns a case does not change.")]})
+        case = services.case_update(actor=request.user, case=case, data=self._service_data(data))
+        return Response(self._reread(case))
+
+    @extend_schema(
+        summary=_("Change a case's status"),
+        description=_(
+            "OPEN → UNDER_INVESTIGATION → REFERRED_TO_PROSECUTION → IN_COURT → CLOSED (with "
+            "an outcome); REOPENED by a supervisor of the owner NCB with a reason. An illegal "
+            "move is a 400 naming the allowed ones."
+        ),
+        request=CaseStatusChangeSerializer,
+        responses={200: CaseDetailSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def status(self, request, public_id):
+        case = self.get_case()
+        data = validated(CaseStatusChangeSerializer(data=request.data))
+        case = services.case_change_status(
+            actor=request.user,
+            case=case,
+            status=data["status"],
+            outcome=data.get("outcome", ""),
+            reason=data.get("reason", ""),
+        )
+        return Response(self._reread(case))
+
+    @extend_schema(
+        summary=_("Requalify a case"),
+        description=_("Changes the offence type; the change and its reason go on the timeline."),
+        request=CaseOffenceTypeChangeSerializer,
+        responses={200: CaseDetailSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="offence-type")
+    def offence_type(self, request, public_id):
+        case = self.get_case()
+        data = validated(CaseOffenceTypeChangeSerializer(data=request.data))
+        case = services.case_change_offence_type(
+            actor=request.user,
+            case=case,
+            offence_type=data["offence_type"],
+            reason=data.get("reason", ""),
+        )
+        return Response(self._reread(case))
+
+    def _reread(self, case: Case) -> dict:
+        # Through the selector again: the answer shows only what the caller may still see.
+        return self._detail(
+            selectors.case_get_for_user(user=self.request.user, case_id=case.public_id)
+        )
+
+    def _detail(self, case: Case) -> dict:
+        prefetch_related_objects([case], *CASE_ROW_PREFETCH)
+        permissions = selectors.case_permissions_for_user(user=self.request.user, case=case)
+        return CaseDetailSerializer(case, context={"permissions": permissions}).data
+
+    def _owner_ncb(self, code: str | None) -> NationalCentralBureau | None:
+        if not code:
+            return None
+        ncb = NationalCentralBureau.objects.filter(code=code.strip().upper()).first()
+        if ncb is None:
+            raise ValidationError({"owner_ncb": [_("“%(code)s” is not an NCB.") % {"code": code}]})
+        return ncb
+
+    def _service_data(self, data: dict) -> dict:
+        if "lead_officer" in data:
+            data["lead_officer"] = user_by_username(
+                data["lead_officer"], field="lead_officer", message=LEAD_OFFICER_REFUSED
+            )
+        if "countries" in data:
+            data["countries"] = [dict(item) for item in data["countries"]]
+        return data
