@@ -95,7 +95,9 @@ class CountryChoiceField(forms.ModelChoiceField):
 class PersonForm(ServiceErrorsMixin, forms.Form):
     """The person's own fields; documents and phones are the formsets of `PersonEditor`."""
 
-    role = forms.ChoiceField(label=_("Role in the case"), choices=PersonRole.choices)
+    role = forms.ChoiceField(
+        label=_("Role in the case"), choices=[("", _("Choose…")), *PersonRole.choices]
+    )
     family_name = forms.CharField(
         label=_("Family name"),
         max_length=150,

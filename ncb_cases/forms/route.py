@@ -18,12 +18,14 @@ _REGULAR_VALUES = {"": None, "yes": True, "no": False}
 class RouteLegForm(ServiceErrorsMixin, forms.Form):
     """One leg; `position` (1 = first) moves it, later legs follow; empty keeps it in place."""
 
-    stage = forms.ChoiceField(label=_("Stage"), choices=RouteStage.choices)
+    stage = forms.ChoiceField(label=_("Stage"), choices=[("", _("Choose…")), *RouteStage.choices])
     from_country = CountryChoiceField(label=_("From (country)"))
     from_place = forms.CharField(label=_("From (place)"), max_length=150, required=False)
     to_country = CountryChoiceField(label=_("To (country)"))
     to_place = forms.CharField(label=_("To (place)"), max_length=150, required=False)
-    mode = forms.ChoiceField(label=_("Mode of transport"), choices=TransportMode.choices)
+    mode = forms.ChoiceField(
+        label=_("Mode of transport"), choices=[("", _("Choose…")), *TransportMode.choices]
+    )
     border_crossing_regular = forms.ChoiceField(
         label=_("Border crossed regularly?"), choices=_REGULAR_CHOICES, required=False
     )
