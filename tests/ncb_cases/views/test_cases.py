@@ -494,6 +494,23 @@ def test_a_shared_reader_sees_until_when_and_why_the_case_is_shared_with_them(
     assert "Fictitious joint investigation (test)" in page
 
 
+@pytest.mark.parametrize("links", [1, 10])
+def test_summary_runs_a_constant_number_of_queries(
+    client_for, officer_fr, case_fr, ncb_fr, links, django_assert_max_num_queries
+):
+    # given
+    for _index in range(links):
+        services.case_link_create(
+            actor=officer_fr, from_case=case_fr, to_case=CaseFactory(owner_ncb=ncb_fr)
+        )
+    client = client_for(officer_fr)
+    # when
+    with django_assert_max_num_queries(15):
+        response = client.get(case_url("detail", case_fr))
+    # then
+    assert len(response.context["links"]) == links
+
+
 # --- Editing ----------------------------------------------------------------------------------
 
 
