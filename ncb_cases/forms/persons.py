@@ -178,13 +178,27 @@ class PersonForm(ServiceErrorsMixin, forms.Form):
         label=_("Referred to a support organisation"), required=False
     )
 
-    def __init__(self, *args, fields: tuple[str, ...] | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        fields: tuple[str, ...] | None = None,
+        roles: tuple[str, ...] | None = None,
+        **kwargs,
+    ):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         if fields is not None:
             for name in list(self.fields):
                 if name not in fields:
                     del self.fields[name]
+        if roles is not None and "role" in self.fields:
+            self.fields["role"].choices = [
+                (value, label) for value, label in PersonRole.choices if value in roles
+            ]
+            self.fields["role"].help_text = _(
+                "Only a holder of victim-identity access may give a victim another role: "
+                "that would reveal the identity to every reader of the case."
+            )
 
     @property
     def identity_fields(self):
@@ -364,6 +378,7 @@ class PersonEditor:
         view: PersonView | None = None,
         with_identity: bool = True,
         with_context: bool = True,
+        roles: tuple[str, ...] | None = None,
     ) -> PersonEditor:
         names: tuple[str, ...] = ()
         if with_context:
@@ -371,7 +386,7 @@ class PersonEditor:
         if with_identity:
             names += IDENTITY_FORM_FIELDS
         initial = PersonForm.initial_from(view) if view is not None else None
-        form = PersonForm(data, initial=initial, fields=names)
+        form = PersonForm(data, initial=initial, fields=names, roles=roles)
         if not with_identity:
             return cls(form=form)
         documents = DocumentFormSet(

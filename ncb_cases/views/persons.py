@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ncb_cases import matching, selectors, services
 from ncb_cases.audit import request_ip
 from ncb_cases.choices import (
+    VICTIM_ROLES,
     DocumentAuthenticity,
     DocumentType,
     MeansOfControl,
@@ -356,6 +357,19 @@ def person_create(request, case_id: UUID):
     return _render_person_form(request, case=case, editor=editor)
 
 
+def _roles_allowed(request, person: Person) -> tuple[str, ...] | None:
+    """The roles a victim may be given by this editor (None: any).
+
+    Giving a victim a non-victim role lifts the protection of their identity for every
+    reader of the case, so only a holder of victim-identity access may do it.
+    """
+    if person.role not in VICTIM_ROLES:
+        return None
+    if selectors.victim_identity_permitted(user=request.user, case=person.case):
+        return None
+    return tuple(VICTIM_ROLES)
+
+
 @require_http_methods(["GET", "POST"])
 def person_edit(request, case_id: UUID, person_id: UUID):
     """Edit a person. A protected person's identity is edited only from within the reveal
@@ -370,7 +384,12 @@ def person_edit(request, case_id: UUID, person_id: UUID):
     else:
         with_identity = not person.identity_protected
         view = person_view(person, identity_visible=with_identity)
-        editor = PersonEditor.build(request.POST or None, view=view, with_identity=with_identity)
+        editor = PersonEditor.build(
+            request.POST or None,
+            view=view,
+            with_identity=with_identity,
+            roles=_roles_allowed(request, person),
+        )
     if request.method == "POST" and editor.is_valid():
         try:
             person = services.person_update(

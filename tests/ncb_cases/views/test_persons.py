@@ -830,6 +830,33 @@ def test_editing_a_victims_context_keeps_the_identity(
     assert victim_fr.documents.count() == 1
 
 
+def test_an_editor_without_victim_identity_cannot_lift_a_victims_protection_by_role(
+    client_for, supervisor_fr, case_fr, victim_fr
+):
+    # when: a supervisor without victim-identity access makes the victim a witness
+    response = client_for(supervisor_fr).post(
+        reverse("cases:person_edit", args=[case_fr.public_id, victim_fr.public_id]),
+        {"role": PersonRole.WITNESS, "sex": "F"},
+    )
+    # then
+    assert response.context["form"].errors["role"]
+    victim_fr.refresh_from_db()
+    assert victim_fr.role == PersonRole.VICTIM
+    assert_no_victim_identity(response.content.decode())
+
+
+def test_a_holder_may_give_a_victim_another_role(client_for, officer_fr, case_fr, victim_fr):
+    # when
+    response = client_for(officer_fr).post(
+        reverse("cases:person_edit", args=[case_fr.public_id, victim_fr.public_id]),
+        {"role": PersonRole.WITNESS, "sex": "F"},
+    )
+    # then
+    assert response.status_code == 302
+    victim_fr.refresh_from_db()
+    assert victim_fr.role == PersonRole.WITNESS
+
+
 def test_a_holder_corrects_a_victims_identity_from_the_reveal(
     client_for, officer_fr, case_fr, victim_fr
 ):
