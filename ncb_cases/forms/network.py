@@ -41,10 +41,10 @@ class NetworkSearchForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     issuing_state = forms.CharField(
-        label=_("Issuing state (documents only)"),
+        label=_("Issuing state"),
         max_length=3,
         required=False,
-        help_text=_("ICAO code such as NGA or FRA; leave empty to match any issuer."),
+        help_text=_("Documents only, optional: ICAO code such as NGA."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "size": 4}),
     )
 

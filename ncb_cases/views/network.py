@@ -75,7 +75,7 @@ def edge_labels() -> dict[str, str]:
     }
 
 
-def _script_strings() -> dict[str, str]:
+def _script_strings(focus_label: str) -> dict[str, str]:
     # The few words network-graph.js writes itself; everything else is in the templates.
     return {
         "connections": _("Connected to"),
@@ -86,7 +86,7 @@ def _script_strings() -> dict[str, str]:
             "between items and Enter to show one; the same data is in the table below."
         ),
         "node": _("%(kind)s: %(label)s, %(count)s links"),
-        "focus": _("match"),
+        "focus": focus_label,
         "legend": _("Show or hide kinds of items"),
         "zoom_in": _("Zoom in"),
         "zoom_out": _("Zoom out"),
@@ -137,6 +137,7 @@ class GraphNode:
     label: str
     url: str | None
     facts: tuple[tuple[str, str], ...]
+    context: str = ""  # the case reference of a person or group, to tell namesakes apart
 
 
 @dataclass(frozen=True)
@@ -157,9 +158,10 @@ class GraphView:
     rows: list[TableRow]
     node_count: int
     edge_count: int
+    focus_label: str  # what the focus is: "match", "this case"
 
 
-def _facts(node, case_ids: dict[str, str]) -> tuple[tuple[str, str], ...]:
+def _facts(node) -> tuple[tuple[str, str], ...]:
     details = node.details or {}
     facts: list[tuple[str, str]] = []
     if node.kind == "case":
@@ -184,6 +186,7 @@ def build_graph(
     extra_nodes: list[GraphNode] | None = None,
     extra_edges: list[tuple[str, str, str]] | None = None,
     search_enabled: bool = False,
+    focus_label: str = "",
 ) -> GraphView:
     """Turn a selector's Network into what the templates and network-graph.js show.
 
@@ -220,7 +223,8 @@ def build_graph(
             )
         elif node.kind == "phone":
             label = format_phone_for_display(node.label) or node.label
-        nodes[node.id] = GraphNode(node.id, node.kind, label, url, _facts(node, person_case))
+        context = node.details.get("case_reference", "") if node.kind != "case" else ""
+        nodes[node.id] = GraphNode(node.id, node.kind, label, url, _facts(node), context)
     for extra in extra_nodes or []:
         nodes.setdefault(extra.id, extra)
 
@@ -256,6 +260,7 @@ def build_graph(
                 "label": node.label,
                 "url": node.url,
                 "facts": [list(fact) for fact in node.facts],
+                "context": node.context,
                 "searchable": search_enabled and node.kind in ("phone", "document", "vehicle"),
             }
             for node in sorted(nodes.values(), key=order)
@@ -266,9 +271,15 @@ def build_graph(
         "focus": sorted(focus),
         "kinds": kinds,
         "edge_kinds": edge_labels(),
-        "strings": _script_strings(),
+        "strings": _script_strings(focus_label or _("match")),
     }
-    return GraphView(payload=payload, rows=rows, node_count=len(nodes), edge_count=len(edges))
+    return GraphView(
+        payload=payload,
+        rows=rows,
+        node_count=len(nodes),
+        edge_count=len(edges),
+        focus_label=focus_label or _("match"),
+    )
 
 
 # --- "Also in": cross-case matches ------------------------------------------------------------
@@ -380,6 +391,7 @@ def case_graph(*, user, case, search_enabled: bool = False):
         extra_nodes=extra_nodes,
         extra_edges=extra_edges,
         search_enabled=search_enabled,
+        focus_label=_("this case"),
     )
     labels = {
         node.id.split(":", 1)[1]: node.label for node in network.nodes if node.kind == "person"

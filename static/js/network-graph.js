@@ -22,8 +22,10 @@
   var SVG_NS = "http://www.w3.org/2000/svg";
   var KIND_ORDER = ["case", "group", "person", "phone", "document", "vehicle"];
   var RADIUS = { "case": 15, group: 13, person: 9, phone: 8, document: 8, vehicle: 9 };
-  var IDEAL_EDGE = 70;
+  var IDEAL_EDGE = 80;
   var LABEL_MAX = 26;
+  // Graph units per pixel beyond which "show everything" stops: narrow screens show a part.
+  var MAX_FIT_SCALE = { narrow: 1.6, wide: 3 };
 
   function svg(name, attributes, parent) {
     var element = document.createElementNS(SVG_NS, name);
@@ -87,36 +89,35 @@
     }
   }
 
-  /* Force-directed layout. Mutates node.x / node.y. O(n² · iterations); fine to a few
-   * hundred nodes (200 nodes: about 30 ms). */
-  function layout(nodes, edges) {
+  /* Force-directed layout of one connected part (Fruchterman–Reingold with a little gravity).
+   * Mutates node.x / node.y around 0,0; pinned nodes stay at the centre. O(n² · iterations):
+   * fine to a few hundred nodes (200 nodes: about 30 ms). */
+  function layoutPart(nodes, edges) {
     var n = nodes.length;
-    if (!n) return;
+    if (n === 1) { nodes[0].x = 0; nodes[0].y = 0; return; }
+    var index = new Map();
+    nodes.forEach(function (node, i) { index.set(node, i); });
+    var links = edges.map(function (edge) { return [index.get(edge.source), index.get(edge.target)]; });
     var k = IDEAL_EDGE;
     var side = k * Math.sqrt(n) * 1.2;
     nodes.forEach(function (node) {
       var h = hash(node.id);
-      node.x = ((h & 0xffff) / 0xffff - 0.5) * side * 1.5;
+      node.x = ((h & 0xffff) / 0xffff - 0.5) * side * 1.4;
       node.y = (((h >>> 16) & 0xffff) / 0xffff - 0.5) * side;
-      if (node.pinned) { node.x = 0; node.y = 0; }
     });
-    var pinnedCount = nodes.filter(function (node) { return node.pinned; }).length;
-    if (pinnedCount > 1) {
+    var pinned = nodes.filter(function (node) { return node.pinned; });
+    pinned.forEach(function (node, i) {
       // Several matches: a small ring around the centre instead of one point.
-      var index = 0;
-      nodes.forEach(function (node) {
-        if (!node.pinned) return;
-        var angle = 2 * Math.PI * index++ / pinnedCount;
-        node.x = Math.cos(angle) * k;
-        node.y = Math.sin(angle) * k;
-      });
-    }
+      var angle = 2 * Math.PI * i / pinned.length;
+      node.x = pinned.length > 1 ? Math.cos(angle) * k : 0;
+      node.y = pinned.length > 1 ? Math.sin(angle) * k : 0;
+    });
     var iterations = n > 250 ? 180 : 320;
-    var temperature = side / 6;
+    var temperature = side / 5;
     var cooling = temperature / (iterations + 1);
     var dx = new Float64Array(n);
     var dy = new Float64Array(n);
-    var gravity = 0.6 / Math.sqrt(n);
+    var gravity = 0.35 / Math.sqrt(n); // a part is connected: gravity only tidies it
     for (var step = 0; step < iterations; step++) {
       dx.fill(0);
       dy.fill(0);
@@ -127,26 +128,26 @@
           var ex = a.x - b.x;
           var ey = a.y - b.y;
           var distance2 = ex * ex + ey * ey;
-          if (distance2 < 0.01) { ex = (hash(a.id + b.id) % 7) - 3 || 1; ey = 1; distance2 = ex * ex + 1; }
-          var force = (k * k) / distance2; // repulsion k²/d, applied along (ex, ey)/d
+          if (distance2 < 0.01) { ex = (j % 7) - 3 || 1; ey = 1; distance2 = ex * ex + 1; }
+          var force = (k * k) / distance2; // repulsion k²/d along the unit vector (ex, ey)/d
           dx[i] += ex * force; dy[i] += ey * force;
           dx[j] -= ex * force; dy[j] -= ey * force;
         }
       }
-      for (var e = 0; e < edges.length; e++) {
-        var s = edges[e].sourceIndex;
-        var t = edges[e].targetIndex;
+      for (var e = 0; e < links.length; e++) {
+        var s = links[e][0];
+        var t = links[e][1];
         var fx = nodes[s].x - nodes[t].x;
         var fy = nodes[s].y - nodes[t].y;
         var d = Math.sqrt(fx * fx + fy * fy) || 0.01;
-        var pull = d / k; // attraction d²/k, applied along (fx, fy)/d
+        var pull = d / k; // attraction d²/k along the unit vector (fx, fy)/d
         dx[s] -= fx * pull; dy[s] -= fy * pull;
         dx[t] += fx * pull; dy[t] += fy * pull;
       }
       for (var m = 0; m < n; m++) {
         var node = nodes[m];
         if (node.pinned) continue;
-        // Gravity keeps unconnected parts near the centre; weaker sideways for a wide layout.
+        // Gravity, weaker sideways: screens are wider than tall.
         dx[m] -= node.x * gravity * 0.6;
         dy[m] -= node.y * gravity;
         var length = Math.sqrt(dx[m] * dx[m] + dy[m] * dy[m]) || 1;
@@ -158,6 +159,68 @@
     }
   }
 
+  /* The connected parts of the graph, the one holding a focus node first, then the largest. */
+  function parts(nodes) {
+    var seen = new Set();
+    var result = [];
+    nodes.forEach(function (start) {
+      if (seen.has(start)) return;
+      var part = [start];
+      seen.add(start);
+      for (var i = 0; i < part.length; i++) {
+        part[i].neighbours.forEach(function (other) {
+          if (!seen.has(other)) { seen.add(other); part.push(other); }
+        });
+      }
+      result.push(part);
+    });
+    function hasFocus(part) { return part.some(function (node) { return node.pinned; }) ? 1 : 0; }
+    return result.sort(function (a, b) {
+      return hasFocus(b) - hasFocus(a) || b.length - a.length || (a[0].id < b[0].id ? -1 : 1);
+    });
+  }
+
+  /* Lay out each connected part on its own, then pack the parts in rows: unconnected cases
+   * sit side by side instead of being pushed to the corners by each other's repulsion. */
+  function layout(nodes, edges) {
+    var boxes = parts(nodes).map(function (part) {
+      var inPart = new Set(part);
+      layoutPart(part, edges.filter(function (edge) { return inPart.has(edge.source); }));
+      var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+      part.forEach(function (node) {
+        minX = Math.min(minX, node.x); maxX = Math.max(maxX, node.x);
+        minY = Math.min(minY, node.y); maxY = Math.max(maxY, node.y);
+      });
+      // Room for the labels under and beside the nodes.
+      return { nodes: part, x: minX - 70, y: minY - 25, width: maxX - minX + 140, height: maxY - minY + 60 };
+    });
+    var area = boxes.reduce(function (sum, box) { return sum + box.width * box.height; }, 0);
+    var rowWidth = Math.max(Math.sqrt(area) * 1.7, boxes.length ? boxes[0].width : 0);
+    var rows = [];
+    var row = null;
+    boxes.forEach(function (box) {
+      if (!row || row.width + box.width > rowWidth) {
+        row = { boxes: [], width: 0, height: 0 };
+        rows.push(row);
+      }
+      row.boxes.push(box);
+      row.width += box.width;
+      row.height = Math.max(row.height, box.height);
+    });
+    var top = 0;
+    var widest = Math.max.apply(null, rows.map(function (r) { return r.width; }).concat([0]));
+    rows.forEach(function (r) {
+      var left = (widest - r.width) / 2;
+      r.boxes.forEach(function (box) {
+        var shiftX = left - box.x;
+        var shiftY = top + (r.height - box.height) / 2 - box.y;
+        box.nodes.forEach(function (node) { node.x += shiftX; node.y += shiftY; });
+        left += box.width;
+      });
+      top += r.height;
+    });
+  }
+
   function Graph(container, data) {
     this.container = container;
     this.data = data;
@@ -165,7 +228,7 @@
     this.nodes = data.nodes.map(function (node) {
       return {
         id: node.id, kind: node.kind, label: node.label, url: node.url,
-        facts: node.facts || [], searchable: node.searchable,
+        facts: node.facts || [], searchable: node.searchable, context: node.context || "",
         pinned: data.focus.indexOf(node.id) !== -1, neighbours: [], element: null
       };
     });
@@ -252,6 +315,7 @@
       svg("path", { d: shapePath(node.kind, RADIUS[node.kind] || 9), "class": "network__shape network__shape--" + node.kind }, group);
       var text = svg("text", { y: (RADIUS[node.kind] || 9) + 13, "text-anchor": "middle", "class": "network__label" }, group);
       text.textContent = truncate(node.label);
+      node.text = text;
       var title = svg("title", {}, group);
       title.textContent = node.label;
       node.element = group;
@@ -262,26 +326,90 @@
 
     this.details = html("aside", { "class": "network__details", "aria-live": "polite", hidden: "hidden" }, body);
     this.makePannable();
+    this.nodeScale = 1;
     this.updatePositions();
     this.fit();
+    window.addEventListener("resize", function () { self.applyView(); });
     this.svg.addEventListener("keydown", function (event) {
       if (event.key === "+" || event.key === "=") { self.zoomBy(1 / 1.3); event.preventDefault(); }
       else if (event.key === "-") { self.zoomBy(1.3); event.preventDefault(); }
       else if (event.key === "0") { self.fit(); event.preventDefault(); }
     });
+    // A single match (a searched phone, a document) starts selected, its connections listed;
+    // a case centred in its own tab just wears the halo.
     var focus = this.nodes.filter(function (node) { return node.pinned; });
-    if (focus.length === 1) this.select(focus[0]);
+    if (focus.length === 1 && focus[0].kind !== "case") this.select(focus[0]);
   };
 
-  Graph.prototype.updatePositions = function () {
+  Graph.prototype.updatePositions = function (dragging) {
+    var scale = this.nodeScale || 1;
     this.nodes.forEach(function (node) {
-      node.element.setAttribute("transform", "translate(" + node.x.toFixed(1) + "," + node.y.toFixed(1) + ")");
+      node.element.setAttribute("transform", "translate(" + node.x.toFixed(1) + "," + node.y.toFixed(1) + ") scale(" + scale.toFixed(3) + ")");
     });
+    if (!dragging) this.placeLabels();
     this.edges.forEach(function (edge) {
       edge.element.setAttribute("x1", edge.source.x.toFixed(1));
       edge.element.setAttribute("y1", edge.source.y.toFixed(1));
       edge.element.setAttribute("x2", edge.target.x.toFixed(1));
       edge.element.setAttribute("y2", edge.target.y.toFixed(1));
+    });
+  };
+
+  /* Put each label below, above, right or left of its item, wherever it overlaps least with
+   * the items and the labels already placed (the important items choose first). Works in
+   * screen pixels, since items and labels keep their size on screen. */
+  Graph.prototype.placeLabels = function () {
+    var scale = this.nodeScale || 1;
+    var hidden = this.hiddenKinds;
+    var nodes = this.nodes.filter(function (node) { return !hidden[node.kind]; });
+    var obstacles = nodes.map(function (node) {
+      var r = (RADIUS[node.kind] || 9) + (node.pinned ? 9 : 2);
+      var x = node.x / scale, y = node.y / scale;
+      return [x - r, y - r, x + r, y + r];
+    });
+    function overlap(box) {
+      var total = 0;
+      for (var i = 0; i < obstacles.length; i++) {
+        var o = obstacles[i];
+        var w = Math.min(box[2], o[2]) - Math.max(box[0], o[0]);
+        var h = Math.min(box[3], o[3]) - Math.max(box[1], o[1]);
+        if (w > 0 && h > 0) total += w * h;
+      }
+      return total;
+    }
+    // Labels leaving the visible area count as overlapping a lot.
+    var v = this.view;
+    var edge = v ? [v.x / scale, v.y / scale, (v.x + v.width) / scale, (v.y + v.height) / scale] : null;
+    function outside(box) {
+      if (!edge) return 0;
+      var w = Math.max(0, edge[0] - box[0]) + Math.max(0, box[2] - edge[2]);
+      var h = Math.max(0, edge[1] - box[1]) + Math.max(0, box[3] - edge[3]);
+      return (w + h) * 1000;
+    }
+    var ranked = nodes.slice().sort(function (a, b) {
+      return KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || b.neighbours.length - a.neighbours.length;
+    });
+    ranked.forEach(function (node) {
+      if (node.labelWidth === undefined) {
+        try { node.labelWidth = node.text.getComputedTextLength(); } catch (error) { node.labelWidth = node.label.length * 6; }
+      }
+      var w = node.labelWidth, r = RADIUS[node.kind] || 9;
+      var x = node.x / scale, y = node.y / scale;
+      var candidates = [
+        { dx: 0, dy: r + 13, anchor: "middle", box: [x - w / 2, y + r + 2, x + w / 2, y + r + 16] },
+        { dx: 0, dy: -r - 5, anchor: "middle", box: [x - w / 2, y - r - 17, x + w / 2, y - r - 3] },
+        { dx: r + 5, dy: 4, anchor: "start", box: [x + r + 5, y - 8, x + r + 5 + w, y + 6] },
+        { dx: -r - 5, dy: 4, anchor: "end", box: [x - r - 5 - w, y - 8, x - r - 5, y + 6] }
+      ];
+      var best = null, bestOverlap = Infinity;
+      for (var i = 0; i < candidates.length && bestOverlap > 0; i++) {
+        var amount = overlap(candidates[i].box) + outside(candidates[i].box);
+        if (amount < bestOverlap) { best = candidates[i]; bestOverlap = amount; }
+      }
+      node.text.setAttribute("x", best.dx);
+      node.text.setAttribute("y", best.dy);
+      node.text.setAttribute("text-anchor", best.anchor);
+      obstacles.push(best.box);
     });
   };
 
@@ -299,19 +427,38 @@
       minX = Math.min(minX, node.x); maxX = Math.max(maxX, node.x);
       minY = Math.min(minY, node.y); maxY = Math.max(maxY, node.y);
     });
-    var hasFocus = this.nodes.some(function (node) { return node.pinned; });
-    if (hasFocus) {
-      var halfX = Math.max(Math.abs(minX), Math.abs(maxX));
-      var halfY = Math.max(Math.abs(minY), Math.abs(maxY));
-      minX = -halfX; maxX = halfX; minY = -halfY; maxY = halfY;
+    // Margins in screen pixels (labels keep their pixel size): room for a label beside the
+    // outermost items. Solve for the scale that fits the items plus those margins.
+    var box = this.svg.getBoundingClientRect();
+    var boxWidth = box.width || 800, boxHeight = box.height || 500;
+    var marginX = Math.min(90, boxWidth / 5), marginY = Math.min(36, boxHeight / 5);
+    var width = Math.max(maxX - minX, 1), height = Math.max(maxY - minY, 1);
+    var scale = Math.max(width / (boxWidth - 2 * marginX), height / (boxHeight - 2 * marginY), 0.6);
+    var centreX = (minX + maxX) / 2, centreY = (minY + maxY) / 2;
+    var maxScale = boxWidth < 700 ? MAX_FIT_SCALE.narrow : MAX_FIT_SCALE.wide;
+    if (scale > maxScale) {
+      // Too big to show legibly at once (a phone, a very large graph): show the middle, or
+      // the focus, at a legible size; the rest is a drag or a zoom away.
+      scale = maxScale;
+      var focus = nodes.filter(function (node) { return node.pinned; });
+      if (focus.length) {
+        centreX = focus.reduce(function (sum, node) { return sum + node.x; }, 0) / focus.length;
+        centreY = focus.reduce(function (sum, node) { return sum + node.y; }, 0) / focus.length;
+      }
     }
-    var margin = 40;
+    var viewWidth = boxWidth * scale, viewHeight = boxHeight * scale;
     this.view = {
-      x: minX - margin * 2, y: minY - margin,
-      width: Math.max(maxX - minX + margin * 4, 200),
-      height: Math.max(maxY - minY + margin * 2.5, 160)
+      x: centreX - viewWidth / 2, y: centreY - viewHeight / 2,
+      width: viewWidth, height: viewHeight
     };
     this.applyView();
+  };
+
+  /* Graph units per screen pixel at the current view (the SVG keeps its aspect: "meet"). */
+  Graph.prototype.unitsPerPixel = function () {
+    var box = this.svg.getBoundingClientRect();
+    if (!box.width || !box.height) return 1;
+    return Math.max(this.view.width / box.width, this.view.height / box.height);
   };
 
   Graph.prototype.applyView = function () {
@@ -319,6 +466,12 @@
     this.svg.setAttribute("viewBox", [v.x, v.y, v.width, v.height].map(function (value) {
       return value.toFixed(1);
     }).join(" "));
+    // Items and labels keep their size on screen whatever the zoom: zooming in spreads them.
+    var scale = this.unitsPerPixel();
+    if (Math.abs(scale - this.nodeScale) > 1e-3) {
+      this.nodeScale = scale;
+      this.updatePositions();
+    }
   };
 
   Graph.prototype.zoomBy = function (factor, cx, cy) {
@@ -356,11 +509,13 @@
       var at = self.toGraph(event.clientX, event.clientY);
       node.x = start.node.x + at.x - start.at.x;
       node.y = start.node.y + at.y - start.at.y;
-      self.updatePositions();
+      self.updatePositions(true);
     });
     element.addEventListener("pointerup", function () {
       if (start && !start.moved) {
         self.select(node);
+      } else if (start) {
+        self.placeLabels();
       }
       start = null;
     });
@@ -488,6 +643,7 @@
         var button = html("button", { type: "button", "class": "network__link-button" }, item);
         html("span", { "class": "muted" }, button, (self.data.kinds[other.kind] || other.kind) + " ");
         html("bdi", {}, button, other.label);
+        if (other.context && other.context !== node.context) html("span", { "class": "muted small" }, button, " (" + other.context + ")");
         button.addEventListener("click", function () {
           self.select(other);
           self.moveFocus(other);
@@ -521,6 +677,7 @@
       edge.element.style.display = hidden[edge.source.kind] || hidden[edge.target.kind] ? "none" : "";
     });
     if (this.selected && hidden[this.selected.kind]) this.clearSelection();
+    this.placeLabels();
     var firstVisible = this.order.filter(function (node) { return !hidden[node.kind]; })[0];
     this.order.forEach(function (node) { node.element.setAttribute("tabindex", node === firstVisible ? "0" : "-1"); });
   };

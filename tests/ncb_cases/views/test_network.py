@@ -525,3 +525,20 @@ def test_a_search_costs_the_same_queries_whatever_the_size_of_the_graph(
     # then
     assert len(response.context["results"]) == 2
     assert len(graph_json(response)["nodes"]) >= 10 * size
+
+
+def test_centring_on_a_case_is_an_audited_read_of_it(client_for, officer_fr, network_fr):
+    # given
+    views = AuditEvent.objects.filter(case=network_fr, actor=officer_fr, action=AuditAction.VIEW)
+    before = views.count()
+    # when
+    client_for(officer_fr).get(network_url(), {"case": str(network_fr.public_id)})
+    # then
+    assert views.count() == before + 1
+
+
+def test_a_malformed_case_id_is_a_404(client_for, officer_fr):
+    # when
+    response = client_for(officer_fr).get(network_url(), {"case": "not-a-uuid"})
+    # then
+    assert response.status_code == 404
