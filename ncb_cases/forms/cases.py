@@ -348,10 +348,14 @@ class CaseForm(ServiceErrorsMixin, forms.Form):
             "source_reliability": case.source_reliability,
             "information_accuracy": case.information_accuracy,
             "retention_review_on": case.retention_review_on,
-            "countries": [
-                {"country": item.country.iso2, "role": item.role}
-                for item in case.countries.select_related("country").order_by("role", "id")
-            ],
+            # Origin, then transit, then destination: the order of the route.
+            "countries": sorted(
+                (
+                    {"country": item.country.iso2, "role": item.role}
+                    for item in case.countries.select_related("country").order_by("id")
+                ),
+                key=lambda row: CountryRole.values.index(row["role"]),
+            ),
         }
 
     def is_valid(self) -> bool:

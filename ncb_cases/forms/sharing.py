@@ -75,6 +75,20 @@ class CaseShareForm(ServiceErrorsMixin, forms.Form):
             }
         )
 
+    # Checked here as well as in `case_share`, so that a bad date is reported together with
+    # the form's other errors, not only once they are fixed.
+    def clean_expires_on(self) -> datetime.date:
+        day = self.cleaned_data["expires_on"]
+        today = timezone.localdate()
+        if day < today:
+            raise forms.ValidationError(_("The expiry must be in the future."))
+        if day >= today + datetime.timedelta(days=CASE_SHARE_MAX_DAYS):
+            raise forms.ValidationError(
+                _("A share lasts at most %(days)s days; renew it if needed.")
+                % {"days": CASE_SHARE_MAX_DAYS}
+            )
+        return day
+
     def add_service_errors(self, error) -> None:
         if hasattr(error, "error_dict") and "expires_at" in error.error_dict:
             error = forms.ValidationError(

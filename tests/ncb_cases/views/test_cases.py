@@ -525,9 +525,9 @@ def test_editors_get_the_edit_form_filled_in(client_for, reader, case_fr, scenar
     form = response.context["form"]
     assert form.initial["title"] == case_fr.title
     assert form.initial["countries"] == [
-        {"country": "FR", "role": "DESTINATION"},
         {"country": "NG", "role": "ORIGIN"},
         {"country": "LY", "role": "TRANSIT"},
+        {"country": "FR", "role": "DESTINATION"},
     ]
 
 
@@ -596,7 +596,7 @@ def test_changing_the_countries_replaces_them(client_for, officer_fr, case_fr):
     data = edit_data_for(
         client,
         case_fr,
-        **{"countries-1-country": "", "countries-1-role": "", "countries-3-country": "IT"},
+        **{"countries-0-country": "", "countries-0-role": "", "countries-3-country": "IT"},
         **{"countries-3-role": "TRANSIT"},
     )
     # when
