@@ -78,8 +78,9 @@ class GroupViewSet(CaseChildViewSet):
         return Response(GroupSerializer(self._group(public_id)).data)
 
     def create(self, request, case_id):
+        case = self.get_case()
         data = validated(GroupSerializer(data=request.data))
-        group = services.group_create(actor=request.user, case=self.get_case(), data=data)
+        group = services.group_create(actor=request.user, case=case, data=data)
         return Response(self._reread(group), status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, case_id, public_id):
@@ -170,11 +171,10 @@ class RouteLegViewSet(CaseChildViewSet):
         return Response(RouteLegSerializer(self._leg(public_id)).data)
 
     def create(self, request, case_id):
+        case = self.get_case()
         data = validated(RouteLegWriteSerializer(data=request.data))
         position = data.pop("position", None)
-        leg = services.route_leg_add(
-            actor=request.user, case=self.get_case(), data=data, position=position
-        )
+        leg = services.route_leg_add(actor=request.user, case=case, data=data, position=position)
         return Response(self._reread(leg), status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, case_id, public_id):
@@ -232,8 +232,9 @@ class VehicleViewSet(CaseChildViewSet):
         return Response(VehicleSerializer(self._vehicle(public_id)).data)
 
     def create(self, request, case_id):
+        case = self.get_case()
         data = validated(VehicleWriteSerializer(data=request.data))
-        vehicle = services.vehicle_add(actor=request.user, case=self.get_case(), data=data)
+        vehicle = services.vehicle_add(actor=request.user, case=case, data=data)
         return Response(self._reread(vehicle), status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, case_id, public_id):
@@ -282,6 +283,7 @@ class CaseLinkViewSet(CaseChildViewSet):
         return self.get_paginated_response(CaseLinkSerializer(page, many=True).data)
 
     def create(self, request, case_id):
+        from_case = self.get_case()
         data = validated(CaseLinkSerializer(data=request.data))
         try:
             to_case = selectors.case_get_for_user(user=request.user, case_id=data["to_case_id"])
@@ -289,7 +291,7 @@ class CaseLinkViewSet(CaseChildViewSet):
             raise ValidationError({"to_case_id": [_("No such case.")]}) from exc
         link = services.case_link_create(
             actor=request.user,
-            from_case=self.get_case(),
+            from_case=from_case,
             to_case=to_case,
             link_type=data["link_type"],
             note=data.get("note", ""),

@@ -3,7 +3,9 @@
 A person is always answered as a `PersonView` masked for protected persons (victims,
 possible victims, children): their identity comes only from `/identity/`, which needs the
 case's victim-identity permission and a stated purpose (`X-Purpose`), and is audited.
-Reading one person is audited too (`selectors.person_detail_for_user`).
+Reading one person is audited too (`selectors.person_detail_for_user`). The audited selectors
+run first, so that refused attempts are recorded as well; a person asked for under another
+case's URL is then a 404 (its read is on record, as it did happen).
 """
 
 from collections import defaultdict
@@ -106,12 +108,13 @@ class PersonViewSet(CaseChildViewSet):
         return self.get_paginated_response(body)
 
     def retrieve(self, request, case_id, public_id):
-        person = self._person(public_id)
+        # The audited selector first: it records every attempt, refused ones included.
         view = selectors.person_detail_for_user(user=request.user, person_id=public_id, ip=self.ip)
-        matches = {
-            view.public_id: matching.person_matches_for_user(user=request.user, person=person)
-        }
-        return Response(PersonSerializer(view, context={"matches": matches}).data)
+        person = self._person(public_id)
+        matches = matching.person_matches_for_user(user=request.user, person=person)
+        return Response(
+            PersonSerializer(view, context={"matches": {view.public_id: matches}}).data
+        )
 
     def create(self, request, case_id):
         case = self.get_case()

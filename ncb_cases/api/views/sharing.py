@@ -59,10 +59,11 @@ class CaseShareViewSet(CaseChildViewSet):
         return Response(CaseShareSerializer(self._visible_share(public_id)).data)
 
     def create(self, request, case_id):
+        case = self.get_case()
         data = validated(CaseShareSerializer(data=request.data))
         share = services.case_share(
             actor=request.user,
-            case=self.get_case(),
+            case=case,
             recipient_ncb=data["recipient_ncb"]["code"],
             access=data["access"],
             purpose=data["purpose"],

@@ -55,11 +55,12 @@ class TaskViewSet(CaseChildViewSet):
         return Response(TaskSerializer(self._task(public_id)).data)
 
     def create(self, request, case_id):
+        case = self.get_case()
         data = validated(TaskSerializer(data=request.data))
         assignee = (data.get("assignee") or {}).get("username")
         task = services.task_create(
             actor=request.user,
-            case=self.get_case(),
+            case=case,
             title=data["title"],
             description=data.get("description", ""),
             assignee=user_by_username(assignee, field="assignee", message=ASSIGNEE_REFUSED),
@@ -117,6 +118,7 @@ class CaseNoteViewSet(CaseChildViewSet):
         return self.get_paginated_response(CaseNoteSerializer(page, many=True).data)
 
     def create(self, request, case_id):
+        case = self.get_case()
         data = validated(CaseNoteSerializer(data=request.data))
-        note = services.case_note_add(actor=request.user, case=self.get_case(), text=data["text"])
+        note = services.case_note_add(actor=request.user, case=case, text=data["text"])
         return Response(CaseNoteSerializer(note).data, status=status.HTTP_201_CREATED)
