@@ -445,6 +445,8 @@ class CaseStatusForm(ServiceErrorsMixin, forms.Form):
         self.fields["status"].choices = [(status, CaseStatus(status).label) for status in allowed]
         if CaseStatus.CLOSED not in allowed:
             del self.fields["outcome"]
+        if CaseStatus.REOPENED not in allowed:
+            self.fields["reason"].help_text = _("Optional; put on the timeline.")
 
     @property
     def has_choices(self) -> bool:
