@@ -8,6 +8,8 @@ names a reader and how the case reached them.
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -1021,3 +1023,58 @@ def test_an_analyst_of_the_owner_ncb_reads_but_cannot_edit(
     # then
     assert tab.status_code == 200
     assert reverse("cases:person_create", args=[case_fr.public_id]) not in tab.content.decode()
+
+
+def test_the_reveal_of_a_person_who_is_not_protected_leads_to_their_page(
+    client_for, officer_fr, case_fr, suspect_fr
+):
+    # when
+    response = client_for(officer_fr).get(identity_url(case_fr, suspect_fr))
+    # then
+    assert response.status_code == 302
+    assert response.url == reverse(
+        "cases:person_detail", args=[case_fr.public_id, suspect_fr.public_id]
+    )
+
+
+def test_the_person_page_query_count_does_not_grow_with_documents_phones_and_cases(
+    client_for, officer_fr, case_fr, suspect_fr, django_assert_num_queries
+):
+    # given: the cost of the page of a suspect seen in one other case
+    client = client_for(officer_fr)
+    url = reverse("cases:person_detail", args=[case_fr.public_id, suspect_fr.public_id])
+    phone = "+33 1 99 00 10 01"
+
+    def another_case_with_the_phone():
+        other = services.case_create(
+            actor=officer_fr, data={"title": "Other", "offence_type": "THB"}
+        )
+        services.person_create(
+            actor=officer_fr, case=other, data={"role": PersonRole.SUSPECT, "phones": [phone]}
+        )
+
+    def give_documents_and_vehicles(count):
+        services.person_update(
+            actor=officer_fr,
+            person=suspect_fr,
+            data={"documents": [{"number": f"D{index:07d}"} for index in range(count)]},
+        )
+        for index in range(count):
+            services.vehicle_add(
+                actor=officer_fr,
+                case=case_fr,
+                data={"plate": f"VH-{count}-{index}-TS", "holder": suspect_fr},
+            )
+
+    another_case_with_the_phone()
+    give_documents_and_vehicles(1)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    # when: five more cases know the phone, and the suspect gets documents and vehicles
+    for _ in range(5):
+        another_case_with_the_phone()
+    give_documents_and_vehicles(4)
+    # then
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+    assert response.content.decode().count("also in") == 6  # the phone, in each other case
