@@ -483,37 +483,35 @@ def network(request):
         # SRB monitors and users of no NCB see no case data at all (DESIGN.md §5).
         return render(request, "ncb_cases/network.html", {"no_access": True}, status=403)
 
-    focus: set[str] = set()
-    searched = False
-    centre_case = None
-    if request.method == "POST":
-        form = NetworkSearchForm(request.POST)
-        case_ids = []
-        if form.is_valid():
-            try:
-                case_ids, focus, results = _search(user, form)
-            except ValidationError as exc:
-                form.add_error("value", exc.messages)
-            else:
-                searched = True
-                context["results"] = results
-                context["truncated"] = len(case_ids) > SEARCH_MAX_CASES
-        network_data = selectors.network_for_user(
-            user=user, case_ids=case_ids, limit=SEARCH_MAX_CASES
-        )
-    elif request.GET.get("case"):
-        form = NetworkSearchForm()
+    if request.method == "GET" and request.GET.get("case"):
         # Only a case id in the URL, never a search term.
         centre_case = selectors.case_detail_for_user(
             user=user, case_id=request.GET["case"], ip=request_ip(request)
         )
         graph, also_in = case_graph(user=user, case=centre_case, search_enabled=True)
         context.update(
-            form=form, graph=graph, also_in=also_in, centre_case=centre_case, searched=False
+            form=NetworkSearchForm(), graph=graph, also_in=also_in, centre_case=centre_case
         )
         return render(request, "ncb_cases/network.html", context)
+
+    form = NetworkSearchForm(request.POST if request.method == "POST" else None)
+    focus: set[str] = set()
+    searched = False
+    if form.is_bound and form.is_valid():
+        try:
+            case_ids, focus, results = _search(user, form)
+        except ValidationError as exc:
+            form.add_error("value", exc.messages)
+        else:
+            searched = True
+            context["results"] = results
+            context["truncated"] = len(case_ids) > SEARCH_MAX_CASES
+    if searched:
+        network_data = selectors.network_for_user(
+            user=user, case_ids=case_ids, limit=SEARCH_MAX_CASES
+        )
     else:
-        form = NetworkSearchForm()
+        # No search yet, or one to correct: the most recent cases, as on arrival.
         network_data = selectors.network_for_user(user=user, limit=OVERVIEW_MAX_CASES)
         context["overview_max"] = OVERVIEW_MAX_CASES
 
@@ -522,7 +520,7 @@ def network(request):
     if not focus and searched:
         focus = {node.id for node in network_data.nodes if node.kind == "case"}
     graph = build_graph(network_data, focus=focus, search_enabled=True)
-    context.update(form=form, graph=graph, searched=searched, centre_case=centre_case)
+    context.update(form=form, graph=graph, searched=searched)
     return render(request, "ncb_cases/network.html", context)
 
 

@@ -414,13 +414,14 @@ def test_an_unknown_value_finds_nothing_and_draws_nothing(client_for, officer_fr
     assert "network-data" not in response.content.decode()
 
 
-def test_an_invalid_phone_is_a_form_error_on_the_value(client_for, officer_fr):
+def test_an_invalid_phone_is_a_form_error_on_the_value(client_for, officer_fr, network_fr):
     # when
     response = search(client_for(officer_fr), "phone", "12")
-    # then
+    # then: the error, and the recent cases as on arrival
     assert response.status_code == 200
     assert response.context["form"].errors["value"]
     assert response.context["searched"] is False
+    assert f"case:{network_fr.public_id}" in {node["id"] for node in graph_json(response)["nodes"]}
 
 
 def test_a_document_search_centres_on_the_document(client_for, officer_fr, network_fr, countries):
