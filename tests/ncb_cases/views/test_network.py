@@ -271,8 +271,9 @@ def test_the_network_tab_costs_the_same_queries_whatever_the_size_of_the_case(
     grow(network_fr, officer_fr, size)
     services.case_link_create(actor=officer_fr, from_case=network_fr, to_case=second_case_fr)
     client = client_for(officer_fr)
-    # when
-    with django_assert_max_num_queries(33):
+    # when: 33 at both sizes today (session, audit row, permissions, graph 7, matches ~10);
+    # the bound leaves room for a context processor, not for a query per person
+    with django_assert_max_num_queries(35):
         response = client.get(tab_url(network_fr))
     # then
     assert response.status_code == 200
@@ -505,8 +506,8 @@ def test_the_overview_costs_the_same_queries_whatever_the_size_of_the_graph(
     grow(network_fr, officer_fr, size)
     grow(second_case_fr, officer_fr, size, offset=500)
     client = client_for(officer_fr)
-    # when
-    with django_assert_max_num_queries(14):
+    # when: 13 at both sizes today
+    with django_assert_max_num_queries(15):
         response = client.get(network_url())
     # then
     assert len(graph_json(response)["nodes"]) >= 10 * size
@@ -520,8 +521,8 @@ def test_a_search_costs_the_same_queries_whatever_the_size_of_the_graph(
     grow(network_fr, officer_fr, size)
     grow(second_case_fr, officer_fr, size, offset=500)
     client = client_for(officer_fr)
-    # when
-    with django_assert_max_num_queries(15):
+    # when: 14 at both sizes today
+    with django_assert_max_num_queries(16):
         response = search(client, "phone", SHARED_PHONE)
     # then
     assert len(response.context["results"]) == 2
