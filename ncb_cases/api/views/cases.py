@@ -5,7 +5,7 @@ the browser) and applied by `selectors.case_list_for_user`; a detail is read thr
 audited `selectors.case_detail_for_user`; every write is one service call.
 """
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
@@ -39,6 +39,48 @@ CASE_ROW_PREFETCH = (
     Prefetch("countries", queryset=CaseCountry.objects.select_related("country")),
     "exploitation_forms",
 )
+CASE_ROW_FIELDS = (
+    "id",
+    "public_id",
+    "reference",
+    "title",
+    "status",
+    "outcome",
+    "offence_type",
+    "owner_ncb_id",
+    "lead_officer_id",
+    "opened_on",
+    "closed_on",
+    "confidentiality_level",
+    "handling_codes",
+    "source_reliability",
+    "information_accuracy",
+    "minor_data_present",
+    "created_at",
+    "updated_at",
+)
+
+
+def for_case_rows(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """A selector's cases, fetched for `case_row`: four queries per page, whatever its size.
+
+    The page query reads only the row's columns and joins only the lead officer: joined to
+    the owner NCB and its country too, PostgreSQL joins every visible case before it keeps
+    the newest 50 (10 to 15 ms more at 100,000 cases). The page's NCBs come in one query
+    after it (always one, where a prefetched lead officer would be none on a page without
+    any, and the query count would depend on the data).
+    """
+    return (
+        cases.select_related(None)
+        .select_related("lead_officer")
+        .only(*CASE_ROW_FIELDS, "lead_officer__username")
+        .prefetch_related(
+            Prefetch("owner_ncb", queryset=NationalCentralBureau.objects.only("id", "code")),
+            *CASE_ROW_PREFETCH,
+        )
+    )
+
+
 LEAD_OFFICER_REFUSED = _("The lead officer must be an officer of the NCB that owns the case.")
 
 
@@ -112,9 +154,7 @@ class CaseViewSet(CaseApiViewSet):
         if self.fake_schema_view():
             return Case.objects.none()
         filters = case_list_filters(self.request.query_params)
-        return selectors.case_list_for_user(
-            user=self.request.user, filters=filters
-        ).prefetch_related(*CASE_ROW_PREFETCH)
+        return for_case_rows(selectors.case_list_for_user(user=self.request.user, filters=filters))
 
     def list(self, request):
         page = self.paginate_queryset(self.get_queryset())

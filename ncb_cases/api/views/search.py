@@ -23,7 +23,7 @@ from ncb_cases.api.serializers.persons import (
     SearchResultSerializer,
 )
 from ncb_cases.api.views._common import CaseDataAccess
-from ncb_cases.api.views.cases import CASE_ROW_PREFETCH
+from ncb_cases.api.views.cases import for_case_rows
 from ncb_cases.pseudonyms import person_views
 
 # Each list stops here (`truncated` says so): a search is a starting point, not an export.
@@ -60,9 +60,7 @@ class SearchView(APIView):
             raise ValidationError({"q": [_("At most %(n)s characters.") % {"n": Q_MAX_LENGTH}]})
         user = request.user
         cases = list(
-            selectors.case_search_for_user(user=user, q=q).prefetch_related(*CASE_ROW_PREFETCH)[
-                : SEARCH_LIMIT + 1
-            ]
+            for_case_rows(selectors.case_search_for_user(user=user, q=q))[: SEARCH_LIMIT + 1]
         )
         persons = list(selectors.person_search_for_user(user=user, q=q)[: SEARCH_LIMIT + 1])
         try:
