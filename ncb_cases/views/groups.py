@@ -21,7 +21,7 @@ from ncb_cases.audit import request_ip
 from ncb_cases.choices import GroupMemberRole, OrganisationKind
 from ncb_cases.forms.network import GroupForm, GroupMemberForm
 from ncb_cases.pseudonyms import person_display_name
-from ncb_cases.views.network import PageUrls
+from ncb_cases.views.network_graph import PageUrls
 
 
 def _group_of_case(*, user, case, group_id, for_change: bool = False):
