@@ -21,6 +21,7 @@ from contacts.validators import normalize_phone
 from ncb_cases.audit import audit_record
 from ncb_cases.choices import (
     STRICTEST_CONFIDENTIALITY,
+    VICTIM_ROLES,
     AuditAction,
     ConfidentialityLevel,
     MeansOfControl,
@@ -30,6 +31,7 @@ from ncb_cases.choices import (
     RoleInProcess,
 )
 from ncb_cases.models import Case, IdentityDocument, Person, PersonPhone, Vehicle
+from ncb_cases.selectors.access import victim_identity_permitted
 from ncb_cases.services._common import (
     Errors,
     as_date,
@@ -159,12 +161,14 @@ def person_update(*, actor: AbstractBaseUser, person: Person, data: Mapping[str,
     person = Person.objects.select_for_update().get(pk=person.pk)
     person.case = case
     errors = Errors()
+    was_protected = person.identity_protected
     _apply_person_data(person, data, errors)
     phones = _clean_phones(data["phones"] or [], case, errors) if "phones" in data else None
     documents = (
         _clean_documents(person, data["documents"] or [], errors) if "documents" in data else None
     )
     _full_clean_person(person, errors)
+    _refuse_lifting_protection(person, was_protected, actor, case, errors)
     errors.raise_if_any()
 
     person.save()
@@ -178,6 +182,25 @@ def person_update(*, actor: AbstractBaseUser, person: Person, data: Mapping[str,
         actor=actor, action=AuditAction.UPDATE, obj=person, details={"fields": sorted(data)}
     )
     return person
+
+
+def _refuse_lifting_protection(person, was_protected, actor, case, errors: Errors) -> None:
+    """A victim or child stops being pseudonymised only by someone who may see who they are:
+    otherwise an edit (a new role, a later exploitation date) would reveal them to every
+    reader of the case."""
+    if errors.fields() or not was_protected:
+        return
+    person.refresh_derived_fields()
+    if person.identity_protected or victim_identity_permitted(user=actor, case=case):
+        return
+    field = "role" if person.role not in VICTIM_ROLES else "exploitation_started_on"
+    errors.add(
+        field,
+        _(
+            "Only someone with victim-identity access to this case may make this change: "
+            "it would lift the person's pseudonym."
+        ),
+    )
 
 
 def refresh_children(*, case: Case, actor: AbstractBaseUser | None) -> None:

@@ -10,6 +10,7 @@ from ncb_cases import services
 from ncb_cases.choices import ConfidentialityLevel, NoteKind, PersonRole
 from ncb_cases.models import AuditEvent, CaseNote, Person, PersonPhone, RouteLeg
 from ncb_cases.models.case import add_years
+from tests.factories import officer_user
 from tests.ncb_cases.test_validators import TD3_SPECIMEN
 
 pytestmark = pytest.mark.django_db
@@ -383,3 +384,25 @@ def test_moving_the_opening_date_back_can_make_a_person_a_child(case_fr, officer
     assert witness.is_child
     assert witness.victim_number == 1
     assert case_fr.confidentiality_level == ConfidentialityLevel.INTERPOL_CONFIDENTIAL
+
+
+def test_an_editor_without_identity_access_cannot_lift_a_victims_pseudonym(victim_fr, ncb_fr):
+    # given a colleague of the case's NCB who may edit but not see victims' identities
+    colleague = officer_user("colleague_fr", ncb_fr)
+    # when
+    with pytest.raises(ValidationError) as refused:
+        services.person_update(
+            actor=colleague, person=victim_fr, data={"role": PersonRole.WITNESS}
+        )
+    # then
+    assert "role" in refused.value.message_dict
+    victim_fr.refresh_from_db()
+    assert victim_fr.role == PersonRole.VICTIM
+
+
+def test_a_holder_of_identity_access_may_change_a_victims_role(victim_fr, officer_fr):
+    # when
+    services.person_update(actor=officer_fr, person=victim_fr, data={"role": PersonRole.WITNESS})
+    # then
+    victim_fr.refresh_from_db()
+    assert victim_fr.role == PersonRole.WITNESS
