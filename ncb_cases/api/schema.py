@@ -166,13 +166,15 @@ class CodeField(serializers.ChoiceField):
 class CodeFieldExtension(OpenApiSerializerFieldExtension):
     target_class = CodeField
 
-    def get_name(self) -> str:
-        return f"{self.target.codes.__name__}Enum"
+    def get_name(self) -> str | None:
+        # A field that may also be blank ("no outcome yet") stays inline, so that its enum
+        # can hold "" without changing the shared component; its field name is unique.
+        return None if self.target.allow_blank else f"{self.target.codes.__name__}Enum"
 
     def map_serializer_field(self, auto_schema, direction) -> dict:
         codes = self.target.codes
         return {
             "type": "string",
-            "enum": list(codes.values),
+            "enum": [*codes.values, *([""] if self.target.allow_blank else [])],
             "description": "\n".join(f"* `{value}` - {label}" for value, label in codes.choices),
         }
