@@ -1,6 +1,9 @@
-"""Helpers of the case API tests: URLs by public id, and the JSON of an answer."""
+"""Fixtures of the case API tests: URLs by public id, and the property test's cast."""
 
 import pytest
+
+# The cast of the selector-level property test, for the same property through the API.
+from tests.ncb_cases.test_access_property import cast  # noqa: F401
 
 
 @pytest.fixture

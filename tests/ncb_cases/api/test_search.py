@@ -1,9 +1,19 @@
 """`/api/v1/search/?q=`: everything the caller may see, never a victim without the permission."""
 
 import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
 
 from ncb_cases import services
+from ncb_cases.choices import VICTIM_ROLES
+from ncb_cases.models import CaseUserObjectPermission, Person
 from tests.factories import share_case
+from tests.ncb_cases.test_access_property import (
+    _build,
+    _oracle_search,
+    _oracle_visible,
+    world_strategy,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +133,62 @@ def test_the_search_costs_the_same_queries_however_much_it_finds(
         found = _search(client, "salon")
     # then
     assert (len(found["cases"]), found["truncated"]) == (50, True)
+
+
+# --- Property: the API answers exactly what the grant tables allow ----------------------------
+# The worlds, the cast and the oracle are those of the selector-level property test: the API
+# must not widen nor narrow what the selectors decide.
+
+
+def _oracle_persons(user, visible, query) -> set[str]:
+    """Persons whose name contains `query`, in visible cases; protected ones only where the
+    user holds the victim-identity grant (from the grant rows alone)."""
+    identity = set(
+        CaseUserObjectPermission.objects.filter(
+            user_id=user.pk or 0, permission__codename="view_victim_identity"
+        ).values_list("content_object_id", flat=True)
+    )
+    return {
+        str(person.public_id)
+        for person in Person.objects.filter(case_id__in=visible)
+        if query.lower() in person.family_name.lower()
+        and (not (person.role in VICTIM_ROLES or person.is_child) or person.case_id in identity)
+    }
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(world=world_strategy)
+def test_the_case_list_and_search_answer_exactly_what_the_grants_allow(
+    cast, world, api_client_for
+):
+    ncbs, users = cast
+    # Each example in its own transaction, rolled back: worlds do not accumulate.
+    with transaction.atomic():
+        # given
+        cases = _build(world, ncbs, users)
+        by_public_id = {str(case.public_id): case.pk for case in cases}
+        for user in users:
+            client = api_client_for(user if user.is_authenticated else None)
+            # when
+            listed = client.get("/api/v1/cases/", {"page_size": 200})
+            found = client.get(SEARCH, {"q": world["query"]})
+            # then
+            visible = _oracle_visible(user, cases)
+            if listed.status_code in (401, 403):
+                assert visible == set(), user
+                assert found.status_code == listed.status_code
+                continue
+            listed_ids = {by_public_id[row["public_id"]] for row in listed.json()["results"]}
+            found_ids = {by_public_id[row["public_id"]] for row in found.json()["cases"]}
+            assert listed_ids == visible, user
+            assert found_ids == _oracle_search(user, cases, visible, world["query"]), user
+            for person in found.json()["persons"]:
+                assert (
+                    world["query"].lower() in person["family_name"].lower()
+                    or (person["identity_masked"])
+                ), user
+        transaction.set_rollback(True)
