@@ -8,7 +8,6 @@ errors go back onto the form with `add_service_errors`.
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from contacts.forms import ServiceErrorsMixin
@@ -92,15 +91,6 @@ class GroupForm(ServiceErrorsMixin, forms.Form):
             "aliases": "\n".join(group.aliases),
             "description": group.description,
         }
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        # The one rule of a group spanning fields is its name being unique in the case; the
-        # model reports it as a non-field error, which belongs next to the name.
-        if hasattr(error, "error_dict") and NON_FIELD_ERRORS in error.error_dict:
-            by_field = dict(error.message_dict)
-            by_field["name"] = by_field.get("name", []) + by_field.pop(NON_FIELD_ERRORS)
-            error = ValidationError(by_field)
-        super().add_service_errors(error)
 
     def service_data(self) -> dict:
         """The `data` argument of `services.group_create` / `group_update`."""

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -88,7 +88,10 @@ def _apply_group_data(group: OrganisedCrimeGroup, data: Mapping) -> None:
     try:
         group.full_clean(exclude=errors.fields())
     except ValidationError as exc:
-        errors.add_exception(exc)
+        # The one rule spanning fields is the name being unique in the case: it belongs to
+        # `name`, where the person typing it can act on it.
+        for field, messages in exc.message_dict.items():
+            errors.add("name" if field == NON_FIELD_ERRORS else field, *messages)
     errors.raise_if_any()
     group.save()
 

@@ -277,8 +277,9 @@ def test_only_persons_of_the_groups_case_can_join_it(case_fr, officer_fr, suspec
 
 def test_a_group_name_is_unique_in_its_case(case_fr, officer_fr):
     services.group_create(actor=officer_fr, case=case_fr, data={"name": "Eiye-Test"})
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.group_create(actor=officer_fr, case=case_fr, data={"name": "Eiye-Test"})
+    assert list(refused.value.message_dict) == ["name"]
 
 
 def _leg(origin, destination, mode="ROAD"):
