@@ -1,5 +1,6 @@
 """`/cases/{case_id}/groups/`, `/route/`, `/vehicles/` and `/links/`: a case's network."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -289,13 +290,19 @@ class CaseLinkViewSet(CaseChildViewSet):
             to_case = selectors.case_get_for_user(user=request.user, case_id=data["to_case_id"])
         except Http404 as exc:
             raise ValidationError({"to_case_id": [_("No such case.")]}) from exc
-        link = services.case_link_create(
-            actor=request.user,
-            from_case=from_case,
-            to_case=to_case,
-            link_type=data["link_type"],
-            note=data.get("note", ""),
-        )
+        try:
+            link = services.case_link_create(
+                actor=request.user,
+                from_case=from_case,
+                to_case=to_case,
+                link_type=data["link_type"],
+                note=data.get("note", ""),
+            )
+        except DjangoValidationError as exc:
+            # The service names the other case `to_case`; this API's field is `to_case_id`.
+            errors = exc.message_dict
+            errors["to_case_id"] = errors.pop("to_case", [])
+            raise ValidationError({key: value for key, value in errors.items() if value}) from exc
         link = selectors.case_link_get_for_user(user=request.user, link_id=link.public_id)
         return Response(CaseLinkSerializer(link).data, status=status.HTTP_201_CREATED)
 

@@ -69,6 +69,14 @@ def test_search_is_an_alias_of_q(api_client_for, officer_fr, case_fr, suspect_fr
     assert [row["reference"] for row in response.json()["results"]] == [case_fr.reference]
 
 
+def test_an_empty_filter_filters_nothing(api_client_for, officer_fr, case_fr):
+    # when: as an HTML form sends its untouched fields
+    response = api_client_for(officer_fr).get(CASES, {"status": "", "country": "", "q": ""})
+    # then
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
     [

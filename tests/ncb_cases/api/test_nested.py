@@ -213,6 +213,37 @@ def test_two_visible_cases_are_linked_and_an_invisible_one_cannot_be(
     assert client.get(case_url(other, "links")).json()["count"] == 1
 
 
+def test_a_case_linked_to_itself_or_twice_is_a_400_naming_the_other_case(
+    api_client_for, officer_fr, case_fr, countries, case_url
+):
+    # given
+    other = services.case_create(actor=officer_fr, data={"title": "Related fictitious case"})
+    client = api_client_for(officer_fr)
+    client.post(case_url(case_fr, "links"), {"to_case_id": str(other.public_id)}, format="json")
+    # when
+    itself = client.post(
+        case_url(case_fr, "links"), {"to_case_id": str(case_fr.public_id)}, format="json"
+    )
+    twice = client.post(
+        case_url(other, "links"), {"to_case_id": str(case_fr.public_id)}, format="json"
+    )
+    # then
+    assert (itself.status_code, list(itself.json())) == (400, ["to_case_id"])
+    assert (twice.status_code, list(twice.json())) == (400, ["to_case_id"])
+
+
+def test_a_second_group_of_the_same_name_is_a_400_naming_the_name(
+    api_client_for, officer_fr, case_fr, case_url
+):
+    # given
+    client = api_client_for(officer_fr)
+    client.post(case_url(case_fr, "groups"), {"name": "Lyon ring"}, format="json")
+    # when
+    response = client.post(case_url(case_fr, "groups"), {"name": "Lyon ring"}, format="json")
+    # then
+    assert (response.status_code, list(response.json())) == (400, ["name"])
+
+
 # --- Tasks and notes --------------------------------------------------------------------------
 
 
