@@ -133,6 +133,10 @@ class CaseDetailSerializer(CaseSerializer):
     palermo_purposes = serializers.ListField(child=CodeField(PalermoPurpose), read_only=True)
     h3_text = serializers.CharField(read_only=True, help_text=_("The H3 restriction"))
     retention_review_on = serializers.DateField(read_only=True)
+    owner_ncb_name = serializers.CharField(read_only=True, help_text=_("INTERPOL Paris"))
+    created_by = serializers.CharField(
+        read_only=True, help_text=_("Username of who opened the case")
+    )
     permissions = CasePermissionsSerializer(read_only=True)
 
     def to_representation(self, case: Case) -> dict:
@@ -144,6 +148,8 @@ class CaseDetailSerializer(CaseSerializer):
             "palermo_purposes": list(case.palermo_purposes),
             "h3_text": case.h3_text,
             "retention_review_on": _date(case.retention_review_on),
+            "owner_ncb_name": case.owner_ncb.name,
+            "created_by": case.created_by.get_username(),
             "permissions": CasePermissionsSerializer(self.context["permissions"]).data,
         }
 

@@ -132,6 +132,7 @@ def test_the_detail_shows_the_callers_permissions_and_is_audited(
     assert response.status_code == 200
     body = response.json()
     assert body["summary"].startswith("Fictitious")
+    assert (body["owner_ncb_name"], body["created_by"]) == ("INTERPOL Paris", "officer_fr")
     assert body["permissions"]["can_share"] is True
     assert body["permissions"]["can_change"] is True
     assert body["permissions"]["can_reveal_victim_identity"] is False
