@@ -175,6 +175,18 @@ def test_search_term_is_posted_and_kept_out_of_the_url(client_for, officer_fr, c
     assert 'value="Nail bars"' in listed.content.decode()
 
 
+def test_a_search_term_arriving_in_a_url_is_not_repeated_in_the_pages_links(
+    client_for, officer_fr, case_fr
+):
+    # when
+    response = client_for(officer_fr).get(reverse("cases:list"), {"q": "Nail bars"})
+    # then
+    assert [row.case for row in response.context["rows"]] == [case_fr]
+    for column in response.context["columns"].values():
+        assert "Nail" not in column.url
+        assert "search=1" in column.url
+
+
 def test_search_for_a_victims_name_does_not_reveal_the_case_to_a_reader_without_identity(
     client_for, reader, case_fr, victim_fr
 ):
