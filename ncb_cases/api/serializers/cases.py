@@ -94,8 +94,9 @@ class CaseSerializer(serializers.Serializer):
 
 
 def case_row(case: Case) -> dict:
-    """The list row of a case whose owner NCB, lead officer, countries (with their country)
-    and exploitation forms were fetched with it."""
+    """The list row of a case whose owner NCB and lead officer were fetched with it, and its
+    countries (with their country) and exploitation forms prefetched as the lists
+    `country_rows` and `exploitation_form_rows` (`ncb_cases.api.views.cases.for_case_rows`)."""
     return {
         "public_id": str(case.public_id),
         "reference": case.reference,
@@ -103,9 +104,9 @@ def case_row(case: Case) -> dict:
         "status": case.status,
         "outcome": case.outcome,
         "offence_type": case.offence_type,
-        "exploitation_forms": [item.form for item in case.exploitation_forms.all()],
+        "exploitation_forms": [item.form for item in case.exploitation_form_rows],
         "countries": [
-            {"country": item.country.iso2, "role": item.role} for item in case.countries.all()
+            {"country": item.country.iso2, "role": item.role} for item in case.country_rows
         ],
         "owner_ncb": case.owner_ncb.code,
         "lead_officer": case.lead_officer.get_username() if case.lead_officer_id else None,
