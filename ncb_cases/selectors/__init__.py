@@ -28,6 +28,7 @@ from .cases import (
     note_list_for_case,
     search_condition,
     share_get_for_user,
+    share_list_expiring_for_user,
     share_list_for_case,
     victim_identity_holders_for_case,
 )
@@ -85,6 +86,7 @@ __all__ = [
     "route_leg_list_for_case",
     "search_condition",
     "share_get_for_user",
+    "share_list_expiring_for_user",
     "share_list_for_case",
     "task_get_for_user",
     "task_list_for_assignee",

@@ -140,6 +140,7 @@ class CasePermissions:
     can_grant_victim_identity: bool
     can_reveal_victim_identity: bool
     can_view_full_audit_trail: bool
+    can_view_audit_trail: bool
     is_owner_ncb: bool
 
 
@@ -147,7 +148,7 @@ def case_permissions_for_user(*, user: User, case: Case) -> CasePermissions:
     """The user's permissions on `case` (a case obtained from a selector). Three queries."""
     can_view = visible_cases(user).filter(pk=case.pk).exists()
     if not can_view:
-        return CasePermissions(False, False, False, False, False, False, False, False)
+        return CasePermissions(False, False, False, False, False, False, False, False, False)
     officer = permissions.case_reader(user)
     return CasePermissions(
         can_view=True,
@@ -157,5 +158,8 @@ def case_permissions_for_user(*, user: User, case: Case) -> CasePermissions:
         can_grant_victim_identity=permissions.can_grant_victim_identity(user, case),
         can_reveal_victim_identity=victim_identity_permitted(user=user, case=case),
         can_view_full_audit_trail=permissions.can_view_full_audit_trail(user, case),
+        # The whole trail, or (supervisors of other NCBs) what their own people did.
+        can_view_audit_trail=permissions.can_view_full_audit_trail(user, case)
+        or permissions.can_view_own_ncb_audit_trail(user),
         is_owner_ncb=officer is not None and officer.ncb_id == case.owner_ncb_id,
     )

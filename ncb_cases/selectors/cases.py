@@ -8,6 +8,7 @@ detail a person reads, and the plain selectors for everything else.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping
 from datetime import date
 
@@ -17,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
@@ -278,6 +280,28 @@ def share_list_for_case(*, user: User, case: Case) -> QuerySet[CaseShare]:
     if officer.ncb_id == case.owner_ncb_id:
         return shares
     return shares.filter(recipient_ncb_id=officer.ncb_id)
+
+
+def share_list_expiring_for_user(
+    *, user: User, within: datetime.timedelta, now: datetime.datetime | None = None
+) -> QuerySet[CaseShare]:
+    """Active shares ending within `within`, soonest first, on cases `user` may see: those
+    their NCB gave and those it received (admins: all). The same rule as
+    `share_list_for_case`, across cases. One query.
+    """
+    now = now or timezone.now()
+    shares = (
+        CaseShare.objects.active(now=now)
+        .filter(expires_at__lte=now + within, case__in=visible_cases(user, now=now))
+        .select_related("case", "recipient_ncb__country")
+        .order_by("expires_at", "id")
+    )
+    if is_instance_admin(user):
+        return shares
+    officer = permissions.case_reader(user)
+    if officer is None:
+        return shares.none()
+    return shares.filter(Q(case__owner_ncb_id=officer.ncb_id) | Q(recipient_ncb_id=officer.ncb_id))
 
 
 def share_get_for_user(*, user: User, share_id) -> CaseShare:

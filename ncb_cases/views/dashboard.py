@@ -7,43 +7,18 @@ or received by it), so that nobody loses access to a joint case by surprise.
 
 import datetime
 
-from django.db.models import F, Q
+from django.db.models import F
 from django.shortcuts import render
 from django.utils import timezone
 
 from contacts.models import ContactPoint
-from contacts.permissions import is_instance_admin, officer_of
+from contacts.permissions import officer_of
 from ncb_cases import permissions, selectors
-from ncb_cases.models import CaseShare
 
 RECENT_CASES = 5
 OPEN_TASKS = 8
 EXPIRING_SHARES = 8
 SHARE_WARNING_DAYS = 14
-
-
-def _shares_expiring_soon(user, *, now: datetime.datetime) -> list[CaseShare]:
-    """Active shares ending within SHARE_WARNING_DAYS, on cases the user may see: those their
-    NCB gave and those it received (admins: all). One query.
-
-    TODO(#3): move to `selectors.share_list_expiring_for_user` (selectors are not this
-    helper's file); the rule mirrors `selectors.share_list_for_case`.
-    """
-    shares = (
-        CaseShare.objects.active(now=now)
-        .filter(
-            expires_at__lte=now + datetime.timedelta(days=SHARE_WARNING_DAYS),
-            case__in=selectors.visible_cases(user, now=now),
-        )
-        .select_related("case", "recipient_ncb")
-        .order_by("expires_at", "id")
-    )
-    if not is_instance_admin(user):
-        officer = permissions.case_reader(user)
-        shares = shares.filter(
-            Q(case__owner_ncb_id=officer.ncb_id) | Q(recipient_ncb_id=officer.ncb_id)
-        )
-    return list(shares[:EXPIRING_SHARES])
 
 
 def dashboard(request):
@@ -77,7 +52,13 @@ def dashboard(request):
                     )[:RECENT_CASES]
                 ),
                 "open_tasks": tasks,
-                "expiring_shares": _shares_expiring_soon(request.user, now=now),
+                "expiring_shares": list(
+                    selectors.share_list_expiring_for_user(
+                        user=request.user,
+                        within=datetime.timedelta(days=SHARE_WARNING_DAYS),
+                        now=now,
+                    )[:EXPIRING_SHARES]
+                ),
                 "own_ncb_id": officer.ncb_id if officer else None,
             }
         )
