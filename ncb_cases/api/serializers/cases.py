@@ -58,7 +58,12 @@ class CasePermissionsSerializer(serializers.Serializer):
     can_reveal_victim_identity = serializers.BooleanField(
         help_text=_("Reveal protected persons' identity (with a stated purpose)")
     )
-    can_view_full_audit_trail = serializers.BooleanField()
+    can_view_full_audit_trail = serializers.BooleanField(
+        help_text=_("Everyone's reads and changes of the case")
+    )
+    can_view_audit_trail = serializers.BooleanField(
+        help_text=_("At least what your own NCB's people did with the case")
+    )
     is_owner_ncb = serializers.BooleanField()
 
 

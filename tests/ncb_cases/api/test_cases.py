@@ -1,5 +1,6 @@
 """`/api/v1/cases/`: list and filters, detail, opening, editing, workflow (DESIGN.md §6)."""
 
+import dataclasses
 import datetime
 
 import pytest
@@ -8,6 +9,7 @@ from django.utils import timezone
 from ncb_cases import services
 from ncb_cases.choices import AuditAction, CaseStatus, NoteKind
 from ncb_cases.models import AuditEvent, Case, CaseNote
+from ncb_cases.selectors import CasePermissions
 from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -142,6 +144,15 @@ def test_the_detail_shows_the_callers_permissions_and_is_audited(
         ).count()
         == 1
     )
+
+
+def test_the_detail_shows_every_permission_the_selector_knows(api_client_for, officer_fr, case_fr):
+    # when
+    response = api_client_for(officer_fr).get(f"{CASES}{case_fr.public_id}/")
+    # then
+    assert set(response.json()["permissions"]) == {
+        field.name for field in dataclasses.fields(CasePermissions)
+    }
 
 
 def test_a_malformed_or_missing_id_is_a_404(api_client_for, officer_fr, case_fr):
