@@ -30,18 +30,26 @@ class CaseDataAccess(permissions.IsAuthenticated):
     data at all); analysts get 403 for any write (they read through the API only).
     """
 
+    # Unsafe methods change cases, except where a view says otherwise (a POSTed search).
+    unsafe_methods_write = True
+
     def has_permission(self, request, view) -> bool:
         if not super().has_permission(request, view):
             return False
         if not case_permissions.can_read_cases(request.user):
             self.message = _("Your role does not give access to case data.")
             return False
-        if request.method not in permissions.SAFE_METHODS and not (
-            case_permissions.can_edit_cases(request.user)
-        ):
+        writes = self.unsafe_methods_write and request.method not in permissions.SAFE_METHODS
+        if writes and not case_permissions.can_edit_cases(request.user):
             self.message = _("Your role reads cases but does not change them.")
             return False
         return True
+
+
+class CaseDataReadAccess(CaseDataAccess):
+    """Readers of case data, whatever the method: for a POST that writes nothing (search)."""
+
+    unsafe_methods_write = False
 
 
 def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:

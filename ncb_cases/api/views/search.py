@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import ValidationError
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -22,7 +22,7 @@ from ncb_cases.api.serializers.persons import (
     PersonSerializer,
     SearchResultSerializer,
 )
-from ncb_cases.api.views._common import CaseDataAccess
+from ncb_cases.api.views._common import CaseDataReadAccess, validated
 from ncb_cases.api.views.cases import for_case_rows
 from ncb_cases.pseudonyms import person_views
 
@@ -31,17 +31,28 @@ SEARCH_LIMIT = 50
 Q_MAX_LENGTH = 200
 
 
+class SearchQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=Q_MAX_LENGTH,
+        help_text=_("What to look for (a name, a reference, +33 6 00 00 00 01 …)"),
+    )
+
+
+SEARCH_DESCRIPTION = _(
+    "Cases (title, summary, reference, names), persons (name, alias) and the cases where `q` "
+    "is known as a phone number, a document number or a registration plate. At most 50 of "
+    "each; `truncated` tells when a list was cut. POST the term to keep it out of URLs and "
+    "server logs (a name is personal data)."
+)
+
+
 class SearchView(APIView):
-    permission_classes = [CaseDataAccess]
+    permission_classes = [CaseDataReadAccess]
 
     @extend_schema(
         operation_id="search",
         summary=_("Search everything you may see"),
-        description=_(
-            "Cases (title, summary, reference, names), persons (name, alias) and the cases "
-            "where `q` is known as a phone number, a document number or a registration plate. "
-            "At most 50 of each; `truncated` tells when a list was cut."
-        ),
+        description=SEARCH_DESCRIPTION,
         parameters=[
             OpenApiParameter(
                 "q",
@@ -53,12 +64,22 @@ class SearchView(APIView):
         responses={200: SearchResultSerializer, 400: VALIDATION_ERROR, **READ_ERRORS},
     )
     def get(self, request):
-        q = (request.query_params.get("q") or "").strip()
-        if not q:
-            raise ValidationError({"q": [_("Say what to look for.")]})
-        if len(q) > Q_MAX_LENGTH:
-            raise ValidationError({"q": [_("At most %(n)s characters.") % {"n": Q_MAX_LENGTH}]})
-        user = request.user
+        return self._search(request.query_params)
+
+    @extend_schema(
+        operation_id="search_post",
+        summary=_("Search everything you may see, the term in the body"),
+        description=SEARCH_DESCRIPTION,
+        request=SearchQuerySerializer,
+        responses={200: SearchResultSerializer, 400: VALIDATION_ERROR, **READ_ERRORS},
+    )
+    def post(self, request):
+        return self._search(request.data)
+
+    def _search(self, params) -> Response:
+        query = SearchQuerySerializer(data={"q": (params.get("q") or "").strip()})
+        q = validated(query)["q"]
+        user = self.request.user
         cases = list(
             for_case_rows(selectors.case_search_for_user(user=user, q=q))[: SEARCH_LIMIT + 1]
         )

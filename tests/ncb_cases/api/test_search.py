@@ -115,9 +115,27 @@ def test_nothing_of_another_ncbs_case_is_found_until_it_is_shared(
     assert [case["reference"] for case in after["cases"]] == [case_de.reference]
 
 
+def test_an_analyst_posts_the_term_to_keep_it_out_of_urls_and_logs(
+    api_client_for, analyst_fr, case_fr, suspect_fr
+):
+    # when
+    response = api_client_for(analyst_fr).post(SEARCH, {"q": "Moreau"}, format="json")
+    # then
+    assert response.status_code == 200
+    assert [person["public_id"] for person in response.json()["persons"]] == [
+        str(suspect_fr.public_id)
+    ]
+
+
+def test_an_srb_monitor_may_not_search_by_post_either(api_client_for, srb_europe):
+    response = api_client_for(srb_europe).post(SEARCH, {"q": "Moreau"}, format="json")
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
 @pytest.mark.parametrize("q", ["", "   ", "x" * 201])
-def test_an_empty_or_overlong_query_is_a_400_naming_q(api_client_for, officer_fr, q):
-    response = api_client_for(officer_fr).get(SEARCH, {"q": q})
+def test_an_empty_or_overlong_query_is_a_400_naming_q(api_client_for, officer_fr, q, method):
+    response = getattr(api_client_for(officer_fr), method)(SEARCH, {"q": q})
     assert (response.status_code, list(response.json())) == (400, ["q"])
 
 
