@@ -173,6 +173,14 @@ class PersonSerializer(serializers.Serializer):
         return CaseMatchSerializer(matches, many=True).data
 
 
+class SearchQuerySerializer(serializers.Serializer):
+    """A search term, in the query string (GET) or the body (POST: kept out of URLs and logs)."""
+
+    q = serializers.CharField(
+        max_length=200, help_text=_("What to look for (a name, a reference, +33 6 00 00 00 01 …)")
+    )
+
+
 class SearchResultSerializer(serializers.Serializer):
     """What `/api/v1/search/?q=` found in the cases the caller may see."""
 

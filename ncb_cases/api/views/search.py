@@ -1,4 +1,4 @@
-"""`/api/v1/search/?q=`: one query across everything the caller may see.
+"""`/api/v1/search/?q=` (or POST `{"q": …}`): one query across everything the caller may see.
 
 Cases by title, summary, reference and names; persons by name and alias; and `q` read as a
 phone number, a document number and a registration plate, through `ncb_cases.matching`.
@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,6 +19,7 @@ from ncb_cases.api.serializers.cases import case_row
 from ncb_cases.api.serializers.persons import (
     CaseMatchSerializer,
     PersonSerializer,
+    SearchQuerySerializer,
     SearchResultSerializer,
 )
 from ncb_cases.api.views._common import CaseDataReadAccess, validated
@@ -28,14 +28,6 @@ from ncb_cases.pseudonyms import person_views
 
 # Each list stops here (`truncated` says so): a search is a starting point, not an export.
 SEARCH_LIMIT = 50
-Q_MAX_LENGTH = 200
-
-
-class SearchQuerySerializer(serializers.Serializer):
-    q = serializers.CharField(
-        max_length=Q_MAX_LENGTH,
-        help_text=_("What to look for (a name, a reference, +33 6 00 00 00 01 …)"),
-    )
 
 
 SEARCH_DESCRIPTION = _(
