@@ -138,6 +138,8 @@ class Case(models.Model):
         permissions = [("view_victim_identity", gettext_lazy("View victim identity"))]
         indexes = [
             models.Index(fields=["owner_ncb", "-created_at"], name="ncb_cases_case_owner_created"),
+            # The default list order: a page walks it and stops after 50 visible rows.
+            models.Index(fields=["-created_at", "-id"], name="ncb_cases_case_newest"),
             models.Index(fields=["status"], name="ncb_cases_case_status"),
             models.Index(fields=["offence_type"], name="ncb_cases_case_offence"),
             models.Index(fields=["opened_on"], name="ncb_cases_case_opened_on"),

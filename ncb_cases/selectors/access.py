@@ -16,8 +16,11 @@ A case is editable by admins, and by officers and supervisors (never analysts) o
 NCB, of an NCB holding an active READ_WRITE share with the group's `change_case` grant, or
 holding a personal `change_case` grant.
 
-Cost: one SQL query, an OR of a foreign-key filter and `IN` subqueries over the direct-FK
-permission tables (indexed by their unique (group|user, permission, case) constraints).
+Cost: one SQL query, an OR of a foreign-key filter and subqueries over the direct-FK
+permission tables (indexed by their unique (group|user, permission, case) constraints). On
+PostgreSQL the subqueries are written `id = ANY(ARRAY(…))`: each is then run once and the OR
+becomes a union of index scans, where `id IN (…)` inside an OR forces a scan of every case
+(measured at 100,000 cases: the count of a list page fell from 40 to 17 ms).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Lookup, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from contacts.models import Officer
@@ -45,6 +48,21 @@ User = AbstractBaseUser | AnonymousUser
 VIEW = "view_case"
 CHANGE = "change_case"
 VIEW_VICTIM_IDENTITY = "view_victim_identity"
+
+
+class InSubqueryArray(Lookup):
+    """`pk__in_ids=<subquery>`: `IN (subquery)`, as `= ANY(ARRAY(subquery))` on PostgreSQL."""
+
+    lookup_name = "in_ids"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        operator = "= ANY(ARRAY{})" if connection.vendor == "postgresql" else "IN {}"
+        return f"{lhs} {operator.format(rhs)}", [*lhs_params, *rhs_params]
+
+
+Case._meta.pk.register_lookup(InSubqueryArray)
 
 
 def _group_granted_case_ids(officer: Officer, codename: str, now: datetime, access=None):
@@ -78,10 +96,10 @@ def visible_case_q(user: User, *, now: datetime | None = None) -> Q | None:
     if officer is None:
         return None
     now = now or timezone.now()
-    condition = Q(owner_ncb_id=officer.ncb_id) | Q(pk__in=user_granted_case_ids(user, VIEW))
+    condition = Q(owner_ncb_id=officer.ncb_id) | Q(pk__in_ids=user_granted_case_ids(user, VIEW))
     shared = _group_granted_case_ids(officer, VIEW, now)
     if shared is not None:
-        condition |= Q(pk__in=shared)
+        condition |= Q(pk__in_ids=shared)
     return condition
 
 
@@ -101,10 +119,10 @@ def editable_cases(user: User, *, now: datetime | None = None) -> QuerySet[Case]
         return Case.objects.none()
     officer = permissions.case_reader(user)
     now = now or timezone.now()
-    condition = Q(owner_ncb_id=officer.ncb_id) | Q(pk__in=user_granted_case_ids(user, CHANGE))
+    condition = Q(owner_ncb_id=officer.ncb_id) | Q(pk__in_ids=user_granted_case_ids(user, CHANGE))
     shared = _group_granted_case_ids(officer, CHANGE, now, access=ShareAccess.READ_WRITE)
     if shared is not None:
-        condition |= Q(pk__in=shared)
+        condition |= Q(pk__in_ids=shared)
     return Case.objects.filter(condition)
 
 
