@@ -269,28 +269,39 @@ def case_page_by_sql(*, user_id: int, page: int = 1, page_size: int = PAGE_SIZE)
 # --- Measuring --------------------------------------------------------------------------------
 
 
-def _api_get(user, page_size: int):
-    from django.contrib.auth import get_user_model
+_clients: dict = {}
+
+
+def _client():
+    """One test client per process: building one loads the middleware chain, which a server
+    does once at start-up, not per request."""
     from rest_framework.test import APIClient
 
-    client = APIClient()
+    return _clients.setdefault("api", APIClient())
+
+
+def _authenticated_client(user):
+    from django.contrib.auth import get_user_model
+
+    client = _client()
     # A fresh user object per request, as an authentication backend would load it: the
     # officer and NCB lookups are then part of the request, as in production.
     client.force_authenticate(user=get_user_model().objects.get(pk=user.pk))
-    response = client.get(URL, {"page_size": page_size})
+    return client
+
+
+def _api_get(user, page_size: int):
+    response = _authenticated_client(user).get(URL, {"page_size": page_size})
     if response.status_code != 200:
         raise AssertionError(f"GET {URL} answered {response.status_code}: {response.content!r}")
     return response
 
 
 def _queries(user, page_size: int) -> list[str]:
-    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-    from rest_framework.test import APIClient
 
-    client = APIClient()
-    client.force_authenticate(user=get_user_model().objects.get(pk=user.pk))
+    client = _authenticated_client(user)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(URL, {"page_size": page_size})
     assert response.status_code == 200, response.status_code
