@@ -5,11 +5,26 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import APIRootView
 
 from ncb_cases import health
 from ncb_cases.views.dashboard import dashboard
 
+# One browsable root for every app's API (each app's router only knows its own routes).
+api_root = APIRootView.as_view(
+    api_root_dict={
+        "countries": "country-list",
+        "ncbs": "ncb-list",
+        "contact-points": "contact-point-list",
+        "cases": "case-list",
+        "search": "case-search",
+        "schema": "api-schema",
+        "docs": "api-docs",
+    }
+)
+
 api_v1_patterns = [
+    path("", api_root, name="api-root"),
     path("", include("contacts.api.urls")),
     path("", include("ncb_cases.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -91,3 +91,14 @@ def test_schema_is_served_to_a_signed_in_user(client_for, officer_fr):
     # then
     assert response.status_code == 200
     assert "/api/v1/contact-points/" in response.json()["paths"]
+
+
+def test_the_browsable_root_lists_every_apps_api(api_client_for, analyst_fr):
+    # when
+    response = api_client_for(analyst_fr).get("/api/v1/", HTTP_ACCEPT="application/json")
+    # then
+    assert response.status_code == 200
+    links = response.json()
+    assert links["cases"].endswith("/api/v1/cases/")
+    assert links["countries"].endswith("/api/v1/countries/")
+    assert links["search"].endswith("/api/v1/search/")

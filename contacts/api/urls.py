@@ -1,11 +1,11 @@
-"""The directory API, mounted at /api/v1/ (DESIGN.md §6); the router's root is browsable."""
+"""The directory API, mounted at /api/v1/ (DESIGN.md §6) beside the case API."""
 
 from django.urls import path
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from contacts.api import views
 
-router = DefaultRouter()
+router = SimpleRouter()
 router.register("countries", views.CountryViewSet, basename="country")
 router.register("ncbs", views.NcbViewSet, basename="ncb")
 router.register("contact-points", views.ContactPointViewSet, basename="contact-point")
