@@ -25,6 +25,13 @@ CASE_ORDERING_CHOICES = [
 ]
 
 
+class CodesField(forms.MultipleChoiceField):
+    """Several codes; an empty value (`?status=` from a form's "any" option) means no filter."""
+
+    def to_python(self, value):
+        return [code for code in super().to_python(value) if code != ""]
+
+
 class CaseFilterForm(forms.Form):
     """Query parameters of `/cases/` and `/api/v1/cases/`; unknown values are field errors."""
 
@@ -34,13 +41,9 @@ class CaseFilterForm(forms.Form):
         max_length=200,
         help_text=_("Title, summary, reference, names and aliases (victims' names excluded)"),
     )
-    status = forms.MultipleChoiceField(
-        label=_("Status"), choices=CaseStatus.choices, required=False
-    )
-    offence_type = forms.MultipleChoiceField(
-        label=_("Offence type"), choices=OffenceType.choices, required=False
-    )
-    exploitation_form = forms.MultipleChoiceField(
+    status = CodesField(label=_("Status"), choices=CaseStatus.choices, required=False)
+    offence_type = CodesField(label=_("Offence type"), choices=OffenceType.choices, required=False)
+    exploitation_form = CodesField(
         label=_("Exploitation form"), choices=ExploitationForm.choices, required=False
     )
     country = forms.RegexField(
@@ -50,7 +53,7 @@ class CaseFilterForm(forms.Form):
         help_text=_("ISO 3166-1 alpha-2 code"),
         error_messages={"invalid": _("Enter a two-letter ISO country code.")},
     )
-    country_role = forms.MultipleChoiceField(
+    country_role = CodesField(
         label=_("Country's role"), choices=CountryRole.choices, required=False
     )
     lead_officer = forms.CharField(label=_("Lead officer"), required=False, max_length=150)
