@@ -144,9 +144,9 @@ def ensure_dataset(*, scale: float, log=print) -> DatasetSize:
 
 
 def remove_dataset() -> None:
+    """Delete the generated rows (the bench users stay, so their ids do not change)."""
     from django.db import connection, transaction
 
-    from contacts.models import Officer
     from ncb_cases.models import (
         Case,
         CaseCountry,
@@ -170,10 +170,6 @@ def remove_dataset() -> None:
             CaseReferenceCounter,
         ):
             model.objects.all()._raw_delete(connection.alias)
-        Officer.objects.filter(user__username__startswith="bench_").delete()
-        from django.contrib.auth import get_user_model
-
-        get_user_model().objects.filter(username__startswith="bench_").delete()
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {MARKER_TABLE}")
 
