@@ -51,6 +51,17 @@ def test_generator_run_twice_at_the_same_scale_adds_nothing(dataset):
     assert (Case.objects.count(), Person.objects.count(), CaseShare.objects.count()) == before
 
 
+def test_generator_at_another_scale_replaces_the_dataset_and_keeps_the_bench_users(
+    bench_officer,
+):
+    # when
+    size = ensure_dataset(scale=2 * TINY, log=lambda line: None)
+    # then
+    assert Case.objects.count() == size.cases == 100
+    assert Person.objects.count() == size.persons
+    assert get_user_model().objects.get(username=BENCH_OFFICER).pk == bench_officer.pk
+
+
 def test_open_shares_are_realised_as_the_recipient_groups_grants(dataset):
     # given
     expected = set()
