@@ -95,8 +95,13 @@ def visible_case_q(user: User, *, now: datetime | None = None) -> Q | None:
     officer = permissions.case_reader(user)
     if officer is None:
         return None
+    return Q(owner_ncb_id=officer.ncb_id) | granted_case_q(user, officer, now=now)
+
+
+def granted_case_q(user: User, officer: Officer, *, now: datetime | None = None) -> Q:
+    """The part of `visible_case_q` beyond the owner NCB: shares and personal grants."""
     now = now or timezone.now()
-    condition = Q(owner_ncb_id=officer.ncb_id) | Q(pk__in_ids=user_granted_case_ids(user, VIEW))
+    condition = Q(pk__in_ids=user_granted_case_ids(user, VIEW))
     shared = _group_granted_case_ids(officer, VIEW, now)
     if shared is not None:
         condition |= Q(pk__in_ids=shared)

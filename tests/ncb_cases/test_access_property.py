@@ -219,4 +219,9 @@ def test_lists_and_search_return_exactly_what_the_grants_allow(cast, world):
             visible = _oracle_visible(user, cases)
             assert listed == visible, user
             assert searched == _oracle_search(user, cases, visible, world["query"]), user
+            for filters in ({}, {"q": world["query"]}):
+                assert (
+                    selectors.case_count_for_user(user=user, filters=filters)
+                    == selectors.case_list_for_user(user=user, filters=filters).count()
+                ), user
         transaction.set_rollback(True)

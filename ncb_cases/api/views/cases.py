@@ -166,7 +166,14 @@ class CaseViewSet(CaseApiViewSet):
         return for_case_rows(selectors.case_list_for_user(user=self.request.user, filters=filters))
 
     def list(self, request):
-        page = self.paginate_queryset(self.get_queryset())
+        filters = case_list_filters(request.query_params)
+        cases = for_case_rows(selectors.case_list_for_user(user=request.user, filters=filters))
+        page = self.paginator.paginate_queryset(
+            cases,
+            request,
+            view=self,
+            count=selectors.case_count_for_user(user=request.user, filters=filters),
+        )
         return self.get_paginated_response([case_row(case) for case in page])
 
     def retrieve(self, request, public_id):
