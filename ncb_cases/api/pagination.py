@@ -1,21 +1,11 @@
 """Page-number pagination shared by every list endpoint (DESIGN.md §6)."""
 
-from functools import cached_property, partial
+from functools import partial
 
 from django.core.paginator import Paginator
 from rest_framework.pagination import PageNumberPagination
 
-
-class KnownCountPaginator(Paginator):
-    """A paginator given its total by a selector that counts faster than `queryset.count()`."""
-
-    def __init__(self, object_list, per_page, *, count: int, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self._known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._known_count
+from ncb_cases.pagination import KnownCountPaginator
 
 
 class StandardPagination(PageNumberPagination):

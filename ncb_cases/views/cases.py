@@ -46,6 +46,7 @@ from ncb_cases.forms.cases import (
     case_filter_form_for_browser,
 )
 from ncb_cases.models import Case, CaseCountry
+from ncb_cases.pagination import KnownCountPaginator
 
 CASE_PAGE_SIZE = 25
 CASE_MAX_PAGE_SIZE = 100
@@ -208,7 +209,16 @@ def case_list(request):
     cases = cases.prefetch_related(
         Prefetch("countries", queryset=CaseCountry.objects.select_related("country"))
     )
-    page = Paginator(cases, _page_size(request)).get_page(request.GET.get("page"))
+    paginator = (
+        Paginator(cases, _page_size(request))
+        if filters is None
+        else KnownCountPaginator(
+            cases,
+            _page_size(request),
+            count=selectors.case_count_for_user(user=request.user, filters=filters),
+        )
+    )
+    page = paginator.get_page(request.GET.get("page"))
     officer = permissions.case_reader(request.user)
     is_filtered = filters is None or any(key != "ordering" for key in filters)
     ordering = (filters or {}).get("ordering") or DEFAULT_ORDERING

@@ -248,8 +248,9 @@ def test_case_list_runs_a_constant_number_of_queries_whatever_the_page_size(
         )
     client = client_for(officer_fr)
     # when
-    # session, user, officer, user + NCB (need-to-know), count, page, countries, notifications
-    with django_assert_max_num_queries(9):
+    # session, user, officer, user + NCB (need-to-know), own and granted counts, page,
+    # countries, notifications
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("cases:list"), {"page_size": page_size})
     # then
     assert len(response.context["rows"]) == page_size
