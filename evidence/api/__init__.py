@@ -1,0 +1,1 @@
+"""The evidence REST API: thin adapters over evidence.selectors and evidence.services."""

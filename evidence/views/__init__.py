@@ -1,0 +1,1 @@
+"""Browser pages of evidence: thin adapters over evidence.selectors and evidence.services."""
