@@ -248,6 +248,17 @@ def _pending_release(item: EvidenceItem, events: list[CustodyEvent]) -> CustodyE
     return releases[-1] if releases else None
 
 
+def _seal_broken(events: list[CustodyEvent]) -> bool:
+    """Whether the item's present seal was last found broken (a new seal starts afresh)."""
+    broken = False
+    for event in events:
+        if event.action == CustodyAction.SEALED:
+            broken = False
+        if event.seal_intact is not None:
+            broken = not event.seal_intact
+    return broken
+
+
 def _action_forms(
     item: EvidenceItem, *, can_change: bool, may_accept: bool, bound: CustodyActionForm | None
 ) -> list[CustodyActionForm]:
@@ -310,7 +321,7 @@ def render_item_page(
             "open_action": custody_form.action if custody_form is not None else "",
             "file_form": file_form if can_change else None,
             "dossier_form": dossier_form or DossierExportForm(),
-            "seal_broken": any(event.seal_intact is False for event in events),
+            "seal_broken": _seal_broken(events),
         }
     )
     return render(request, "evidence/item_detail.html", context, status=status)
