@@ -111,6 +111,21 @@ def test_bytes_edited_in_sql_are_found_and_located(item):
     assert f"expected {event.hash}" in err
 
 
+def test_bytes_that_are_not_even_utf8_are_found_and_located(item):
+    # given
+    event = _event(item, 3)
+    forged = bytes(event.canonical).replace(b"SEAL-FR-0002", b"SEAL-FR-\xff\x00\x02")
+    _disable_custody_triggers()
+    _sql("UPDATE evidence_custodyevent SET canonical = %s WHERE id = %s", [forged, event.pk])
+
+    # when
+    status, _out, err = _verify()
+
+    # then
+    assert status == 1
+    assert f"item {item.item_number}, event 3: {CONTENT_ALTERED}" in err
+
+
 def test_an_event_rewritten_with_a_matching_hash_breaks_the_next_link(item):
     # given: event 2's bytes and hash rewritten consistently
     event = _event(item, 2)
