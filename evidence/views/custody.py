@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from evidence import selectors, services
 from evidence.choices import CustodyAction
 from evidence.forms import ACTION_FORMS, CustodyActionForm
+from evidence.verification import custody_verify_item
 from evidence.views.items import item_for_change, render_item_page
 from ncb_cases.audit import request_ip
 
@@ -72,18 +73,35 @@ def custody_record(request, item_id, action):
 
 @require_POST
 def item_verify(request, item_id):
-    """Recompute the item's hash chain now and say OK, or where the first broken link is."""
+    """Recompute the item's hash chain and check the latest signed checkpoint now; say OK, or
+    where the first broken link is."""
     item = selectors.evidence_get_for_user(user=request.user, item_id=item_id)
-    result = services.custody_verify(items=[item])
-    if result.ok:
+    report = custody_verify_item(item=item)
+    chains, checkpoints = report.chains, report.checkpoints
+    if chains.broken is None:
         messages.success(
             request,
             _("Chain of custody verified: %(count)s events, every link holds.")
-            % {"count": result.chain.events_checked},
+            % {"count": chains.chain.events_checked},
         )
     else:
         messages.error(
             request,
-            _("The chain of custody is broken: %(where)s") % {"where": result.describe_broken()},
+            _("The chain of custody is broken: %(where)s") % {"where": report.broken_link},
+        )
+    if checkpoints.problems:
+        messages.error(
+            request,
+            _("The signed checkpoint no longer matches the custody log: %(problem)s")
+            % {"problem": checkpoints.problems[0]},
+        )
+    elif checkpoints.latest_size:
+        messages.info(
+            request,
+            _(
+                "The latest signed checkpoint covers %(size)s of %(total)s events of the "
+                "custody log; its signature and root hash hold."
+            )
+            % {"size": checkpoints.latest_size, "total": checkpoints.log_size},
         )
     return redirect("evidence:item_detail", item_id=item.public_id)

@@ -146,6 +146,13 @@ def case_items(request, case_id):
     case = case_selectors.case_detail_for_user(
         user=request.user, case_id=case_id, ip=request_ip(request)
     )
+    return render_case_items(request, case)
+
+
+def render_case_items(
+    request: HttpRequest, case: Case, *, dossier_form: DossierExportForm | None = None
+) -> HttpResponse:
+    """The evidence tab; a refused case dossier passes its bound form to show the errors."""
     items = selectors.evidence_list_for_case(user=request.user, case=case).annotate(
         file_count=Count("files")
     )
@@ -158,9 +165,11 @@ def case_items(request, case_id):
                 .filter(case=case)
                 .values_list("pk", flat=True)
             ),
+            "dossier_form": dossier_form or DossierExportForm(),
         }
     )
-    return render(request, "evidence/case_items.html", context)
+    status = 400 if dossier_form is not None and dossier_form.errors else 200
+    return render(request, "evidence/case_items.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
