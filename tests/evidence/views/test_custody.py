@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from evidence import services
+from evidence.checkpointing import custody_checkpoint_build
 from evidence.choices import CustodyAction, EvidenceState
 from evidence.models import CustodyEvent, EvidenceItem
 from ncb_cases.choices import ShareAccess
@@ -316,3 +317,23 @@ def test_verify_now_only_answers_post(client_for, case_fr, officer_fr):
     response = client_for(officer_fr).get(reverse("evidence:item_verify", args=[item.public_id]))
     # then
     assert response.status_code == 405
+
+
+def test_verify_now_also_reports_the_latest_signed_checkpoint(
+    client_for, case_fr, officer_fr, settings, tmp_path
+):
+    # given: a checkpoint signed (with a throwaway development key) over the whole log
+    settings.VAR_DIR = tmp_path
+    item = evidence_item(actor=officer_fr, case=case_fr)
+    services.custody_seal(actor=officer_fr, item=item, seal_number="SEAL-FR-0300")
+    custody_checkpoint_build()
+    client = client_for(officer_fr)
+    # when
+    response = client.post(reverse("evidence:item_verify", args=[item.public_id]))
+    # then
+    messages = [str(message) for message in client.get(response.url).context["messages"]]
+    assert messages == [
+        "Chain of custody verified: 2 events, every link holds.",
+        "The latest signed checkpoint covers 2 of 2 events of the custody log; its signature "
+        "and root hash hold.",
+    ]
