@@ -94,7 +94,7 @@ def _page_url(query: QueryDict, number: int) -> str:
 @require_http_methods(["GET", "POST"])
 def item_list(request):
     """Evidence items of every case the user may read: filtered, newest first, paginated."""
-    if not permissions.can_read_cases(request.user) and not request.user.is_superuser:
+    if not permissions.can_read_cases(request.user):
         return render(request, "ncb_cases/case_access_forbidden.html", status=403)
     if request.method == "POST":
         form = EvidenceFilterForm(request.POST)

@@ -154,6 +154,32 @@ def test_the_evidence_list_shows_items_of_cases_the_user_may_read_only(
     assert french.item_number not in response.text
 
 
+@pytest.mark.parametrize("scenario", READERS)
+def test_whoever_may_read_the_case_finds_its_items_in_the_evidence_list(
+    client_for, reader, case_fr, officer_fr, scenario
+):
+    # given
+    item = evidence_item(actor=officer_fr, case=case_fr)
+    # when
+    response = client_for(reader(scenario)).get(reverse("evidence:list"))
+    # then
+    assert response.status_code == 200
+    assert item.item_number in response.text
+
+
+@pytest.mark.parametrize("scenario", ["other_ncb", "expired_share"])
+def test_officers_of_ncbs_without_a_live_share_do_not_find_the_items_in_the_list(
+    client_for, reader, case_fr, officer_fr, scenario
+):
+    # given
+    item = evidence_item(actor=officer_fr, case=case_fr)
+    # when
+    response = client_for(reader(scenario)).get(reverse("evidence:list"))
+    # then
+    assert response.status_code == 200
+    assert item.item_number not in response.text
+
+
 @pytest.mark.parametrize("scenario", ["srb_monitor", "user_without_ncb"])
 def test_users_without_case_access_get_a_page_explaining_why_instead_of_the_evidence_list(
     client_for, reader, case_fr, officer_fr, scenario
