@@ -252,6 +252,18 @@ def test_the_evidence_list_runs_as_many_queries_for_many_items_as_for_few(
 
 
 @pytest.mark.parametrize("scenario", EDITORS)
+def test_case_editors_are_shown_the_registration_form_in_the_case_frame(
+    client_for, reader, case_fr, scenario
+):
+    # when
+    response = client_for(reader(scenario)).get(case_url(case_fr, "item_create"))
+    # then
+    assert response.status_code == 200
+    assert response.context["active_tab"] == "evidence"
+    assert 'name="collected_at"' in response.text
+
+
+@pytest.mark.parametrize("scenario", EDITORS)
 def test_case_editors_register_an_item_and_land_on_its_page(client_for, reader, case_fr, scenario):
     # given
     client = client_for(reader(scenario))
