@@ -1,0 +1,1 @@
+"""Evidence API views: items and their custody, dossier exports, custody-log checkpoints."""
