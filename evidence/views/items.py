@@ -220,6 +220,7 @@ class TimelineEntry:
     integrity_failure: bool
     failed_checks: list[dict[str, Any]]
     passed_checks: list[dict[str, Any]]
+    copy: dict[str, str] | None
 
     @property
     def modifier(self) -> str:
@@ -245,6 +246,8 @@ def _timeline(events: list[CustodyEvent]) -> list[TimelineEntry]:
                 integrity_failure=event.action == CustodyAction.INTEGRITY_FAILURE or bool(failed),
                 failed_checks=failed,
                 passed_checks=[check for check in checks if check.get("matches")],
+                # A file copy names both hashes and the method in its hashed content.
+                copy=event.content.get("copy") if event.action == CustodyAction.COPIED else None,
             )
         )
     return entries

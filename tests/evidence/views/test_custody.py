@@ -337,3 +337,21 @@ def test_verify_now_also_reports_the_latest_signed_checkpoint(
         "The latest signed checkpoint covers 2 of 2 events of the custody log; its signature "
         "and root hash hold.",
     ]
+
+
+def test_the_evidence_tab_tells_the_receiving_officer_an_item_awaits_them(
+    client_for, case_fr, officer_fr, officer_de, ncb_de
+):
+    # given
+    share_case(case_fr, ncb_de, access=ShareAccess.READ_WRITE)
+    item = evidence_item(actor=officer_fr, case=case_fr)
+    release_to_germany(item, officer_fr)
+    tab = reverse("evidence:case_items", args=[case_fr.public_id])
+    # when
+    receiver = client_for(officer_de).get(tab)
+    giver = client_for(officer_fr).get(tab)
+    # then
+    assert receiver.context["awaiting_acceptance"] == {item.pk}
+    assert "For you to accept" in receiver.text
+    assert "For you to accept" not in giver.text
+    assert "awaiting acceptance" in giver.text

@@ -556,7 +556,10 @@ def test_a_derived_copy_names_its_parent_and_method(client_for, officer_fr, case
     assert response.status_code == 302
     copy = EvidenceFile.objects.get(item=item, parent=original)
     assert copy.derivation_method.startswith("ewfacquire")
-    assert item.custody_events.filter(action="COPIED").exists()
+    page = client_for(officer_fr).get(item_url(item))
+    copied = page.context["timeline"][-1]
+    assert (copied.label, copied.copy["sha256"]) == ("Copied", copy.sha256)
+    assert f'title="{original.sha256}"' in page.text
 
 
 def test_a_copy_without_its_method_is_refused_on_the_method_field(client_for, officer_fr, case_fr):
