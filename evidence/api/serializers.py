@@ -137,7 +137,16 @@ class EvidenceItemUpdateSerializer(serializers.Serializer):
 class EvidenceFileUploadSerializer(serializers.Serializer):
     """A file attached to an item (multipart/form-data), streamed into the store."""
 
-    file = serializers.FileField(allow_empty_file=True, use_url=False)
+    file = serializers.FileField(
+        allow_empty_file=True,
+        use_url=False,
+        error_messages={
+            "required": _(
+                "No complete file arrived: send it as the `file` part (an upload cut off "
+                "before its end is discarded)."
+            ),
+        },
+    )
     sha256 = sha256_field(
         required=False,
         help_text=_(

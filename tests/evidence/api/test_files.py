@@ -125,6 +125,7 @@ def test_an_upload_cut_midway_is_a_400_and_leaves_no_file(
     )
     # then
     assert response.status_code == 400
+    assert "No complete file arrived" in response.json()["file"][0]
     assert not EvidenceFile.objects.exists()
     assert _stored(evidence_store) == []
 
