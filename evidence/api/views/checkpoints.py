@@ -60,7 +60,7 @@ def _whole_number(query_params, name: str) -> int | None:
     value = query_params.get(name, "").strip()
     if not value:
         return None
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise ValidationError({name: [_("Give a whole number of events (0 or more).")]})
     return int(value)
 
@@ -76,6 +76,8 @@ def instance_public_key(kid: str) -> str | None:
 
 
 class CheckpointView(APIView):
+    """The latest (or a given) signed checkpoint, its key, and a consistency proof. GET only."""
+
     permission_classes = [CaseDataAccess]
 
     @extend_schema(

@@ -73,7 +73,12 @@ def test_the_consistency_proof_shows_the_older_log_is_a_prefix_of_the_latest(
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"from": 6}, "from"), ({"from": "one"}, "from"), ({"tree_size": "-1"}, "tree_size")],
+    [
+        ({"from": 6}, "from"),
+        ({"from": "one"}, "from"),
+        ({"from": "²"}, "from"),
+        ({"tree_size": "-1"}, "tree_size"),
+    ],
 )
 def test_a_size_that_is_not_a_whole_number_up_to_the_checkpoint_is_a_400_naming_it(
     api_client_for, officer_fr, two_checkpoints, params, field
