@@ -449,6 +449,14 @@ def _file_readers(
     return {path: _HashingReader(entry["sha256"], on_bytes) for path, entry in included.items()}
 
 
+class _BuiltZip(File):
+    """The finished ZIP in its temporary file: a local store moves it into place (a rename in
+    the same directory tree) instead of copying a gigabyte; other stores copy it."""
+
+    def temporary_file_path(self) -> str:
+        return self.file.name
+
+
 def _write_and_store(
     export: DossierExport,
     manifest: dict[str, Any],
@@ -483,7 +491,7 @@ def _write_and_store(
         if store.exists(key):  # A stale run's leftover: this run's ZIP replaces it.
             store.delete(key)
         with open(path, "rb") as handle:
-            saved = store.save(key, File(handle, name=key))
+            saved = store.save(key, _BuiltZip(handle, name=key))
         return saved, size, digest.hexdigest()
     finally:
         with contextlib.suppress(FileNotFoundError):
