@@ -21,7 +21,7 @@ from evidence.models import EvidenceFile
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
-COUNTRY_ATTRS = {"size": 3, "maxlength": 2, "placeholder": "DE", "autocapitalize": "characters"}
+COUNTRY_ATTRS = {"size": 3, "maxlength": 2, "autocapitalize": "characters"}
 
 # Service error keys that are not form field names, and the form field that shows them.
 SERVICE_ERROR_FIELDS = {
