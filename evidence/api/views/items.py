@@ -11,6 +11,8 @@ Custody events are append-only: the custody log answers GET and POST only (405 o
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -178,7 +180,8 @@ class EvidenceViewSet(CaseApiViewSet):
     def partial_update(self, request, public_id):
         item = self._changeable(public_id)
         serializer = EvidenceItemUpdateSerializer(data=request.data, partial=True)
-        fixed = sorted(set(request.data) - set(serializer.fields))
+        sent = request.data if isinstance(request.data, Mapping) else {}
+        fixed = sorted(set(sent) - set(serializer.fields))
         if fixed:
             # Silently ignored, a changed seal number would look recorded: say it is not.
             raise ValidationError({key: [CUSTODY_RECORD] for key in fixed})

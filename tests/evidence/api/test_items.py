@@ -214,3 +214,15 @@ def test_an_item_is_never_replaced_or_deleted(
     # then
     assert response.status_code == 405
     assert EvidenceItem.objects.filter(pk=item_fr.pk).exists()
+
+
+@pytest.mark.parametrize("method", ["post", "patch"])
+def test_a_body_that_is_not_an_object_is_a_400(
+    api_client_for, officer_fr, item_fr, evidence_url, method
+):
+    # when
+    url = EVIDENCE if method == "post" else evidence_url(item_fr)
+    response = getattr(api_client_for(officer_fr), method)(url, ["kind"], format="json")
+    # then
+    assert response.status_code == 400
+    assert list(response.json()) == ["non_field_errors"]
