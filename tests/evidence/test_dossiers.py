@@ -598,3 +598,23 @@ def test_the_build_reads_the_database_in_a_bounded_number_of_queries(
     # when / then
     with django_assert_max_num_queries(30):
         dossiers.dossier_build(export.pk)
+
+
+def test_the_pdf_shows_an_integrity_failure_and_text_with_markup_characters(officer_fr, tmp_path):
+    # given
+    item = evidence_item(actor=officer_fr, description='Ledger <A&B> "fictitious" Łódź Ελλάδα')
+    services.custody_examine(
+        actor=officer_fr, item=item, seal_intact=False, notes="Seal torn <test> & re-sealed"
+    )
+
+    # when
+    dossier = _built(officer_fr, item, tmp_path, include_files=False)
+
+    # then
+    with zipfile.ZipFile(dossier) as archive:
+        pdf = PdfReader(io.BytesIO(archive.read(dossier_format.PDF_NAME)))
+    text = " ".join(" ".join(page.extract_text().split()) for page in pdf.pages)
+    assert 'Ledger <A&B> "fictitious" Łódź Ελλάδα' in text
+    assert "Integrity failure" in text
+    assert "1 integrity failure(s) recorded" in text
+    assert "BROKEN" in text
