@@ -162,8 +162,12 @@ class CustodyEvent(models.Model):
 
     @property
     def changes_custodian(self) -> bool:
-        """True when this event hands the item to someone else (a custodian change)."""
-        return self.action in (CustodyAction.ACCEPTED, CustodyAction.COLLECTED)
+        """True when after this event someone else holds the item (a custodian change)."""
+        return self.action in (
+            CustodyAction.COLLECTED,
+            CustodyAction.ACCEPTED,
+            CustodyAction.RETURNED,
+        )
 
 
 def _custodian_columns(value: Mapping[str, Any] | None) -> dict[str, str]:

@@ -372,11 +372,16 @@ def _record(
 
 def _pending_release(item: EvidenceItem) -> CustodyEvent:
     """The release that put the item in transit (the state machine guarantees one)."""
-    return (
+    release = (
         CustodyEvent.objects.filter(item=item, action__in=RELEASE_ACTIONS)
         .order_by("-sequence")
         .first()
     )
+    if release is None:
+        raise ValidationError(
+            {"action": [_("This item is in transit but no release of it is recorded.")]}
+        )
+    return release
 
 
 def _reported_hashes(value: Any, errors: Errors) -> list[str]:

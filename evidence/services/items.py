@@ -9,11 +9,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evidence import storage
 from evidence.choices import CustodyAction, EvidenceKind
-from evidence.models import EvidenceFile, EvidenceItem
+from evidence.models import CLOCK_SKEW_TOLERANCE, EvidenceFile, EvidenceItem
 from evidence.services._common import (
     Errors,
     clean_claimed_time,
@@ -54,6 +55,10 @@ def evidence_item_create(
 ) -> EvidenceItem:
     """Register an evidence item of `case` and open its chain with a COLLECTED event.
 
+    The COLLECTED event hashes what was seized and how (kind, description, collected by,
+    place, legal authority, seal, storage location, the collection time as claimed time):
+    later corrections of the description (`evidence_item_update`) never change the record.
+
     `data` keys (ITEM_CREATE_FIELDS): `kind` (EvidenceKind), `description`, `collected_at`
     (aware datetime or ISO text: when it was seized; kept as the event's claimed time),
     `collected_by` (who seized it, default the actor), `collected_place`, `legal_authority`
@@ -74,6 +79,8 @@ def evidence_item_create(
     collected_at = clean_claimed_time(data.get("collected_at"), "collected_at", errors)
     if collected_at is None and "collected_at" not in errors:
         errors.add("collected_at", _("Say when the item was collected."))
+    elif collected_at is not None and collected_at > timezone.now() + CLOCK_SKEW_TOLERANCE:
+        errors.add("collected_at", _("An item cannot be collected in the future."))
     custodian = clean_custodian(data.get("custodian"), "custodian", errors)
     if custodian is None and "custodian" not in errors:
         custodian = default_custodian(actor)
@@ -111,12 +118,17 @@ def evidence_item_create(
         item=item,
         actor=actor,
         action=CustodyAction.COLLECTED,
+        from_custodian=None,
         to_custodian=custodian,
         place=item.collected_place,
         legal_authority=item.legal_authority,
         seal_number=item.seal_number,
         claimed_time=collected_at,
         notes=notes,
+        kind=item.kind,
+        description=item.description,
+        collected_by=item.collected_by,
+        storage_location=item.storage_location,
     )
     audit_record(actor=actor, action=AuditAction.CREATE, obj=item, ip=ip)
     return item

@@ -2,9 +2,11 @@
 
 import hashlib
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from evidence import services
 from evidence.choices import CustodyAction, EvidenceKind
@@ -78,6 +80,31 @@ def test_an_item_without_kind_description_or_collection_time_is_refused_field_by
     # then
     assert {"kind", "description", "collected_at"} <= set(error.value.message_dict)
     assert not EvidenceItem.objects.exists()
+
+
+def test_the_collected_event_hashes_what_was_seized_and_how(officer_fr):
+    # when
+    item = evidence_item(actor=officer_fr)
+
+    # then
+    content = item.custody_events.get().content
+    assert content["description"] == item.description
+    assert content["kind"] == EvidenceKind.DIGITAL
+    assert content["collected_by"] == "Brigadier Test-Martin"
+    assert content["place"] == "12 rue de l'Exemple, Lyon"
+    assert content["legal_authority"] == item.legal_authority
+    assert content["seal_number"] == "SEAL-FR-0001"
+    assert content["from_custodian"] is None
+    assert content["to_custodian"]["agency"] == "INTERPOL Paris"
+
+
+def test_an_item_collected_in_the_future_is_refused(officer_fr):
+    # when
+    with pytest.raises(ValidationError) as error:
+        evidence_item(actor=officer_fr, collected_at=timezone.now() + timedelta(hours=1))
+
+    # then
+    assert "future" in error.value.message_dict["collected_at"][0]
 
 
 def test_a_naive_collection_time_is_refused(officer_fr):
