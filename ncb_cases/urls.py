@@ -18,6 +18,8 @@ api_root = APIRootView.as_view(
         "contact-points": "contact-point-list",
         "cases": "case-list",
         "search": "case-search",
+        "evidence": "evidence-list",
+        "custody-checkpoints": "custody-checkpoints",
         "schema": "api-schema",
         "docs": "api-docs",
     }

@@ -102,3 +102,4 @@ def test_the_browsable_root_lists_every_apps_api(api_client_for, analyst_fr):
     assert links["cases"].endswith("/api/v1/cases/")
     assert links["countries"].endswith("/api/v1/countries/")
     assert links["search"].endswith("/api/v1/search/")
+    assert links["evidence"].endswith("/api/v1/evidence/")
