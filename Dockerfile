@@ -6,6 +6,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     NCB_VAR_DIR=/var/lib/ncb-thb
 
+# DejaVu: the court dossier's PDF shows names in Greek, Cyrillic and Arabic script.
+RUN apt-get update \
+    && apt-get install --yes --no-install-recommends fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY contacts ./contacts

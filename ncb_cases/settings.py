@@ -231,6 +231,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ncb_cases.tasks.expire_case_shares",
         "schedule": 5 * 60,
     },
+    # A signed Merkle checkpoint over the custody log: what dossiers prove inclusion against.
+    "evidence-custody-checkpoint": {
+        "task": "evidence.tasks.build_custody_checkpoint",
+        "schedule": 10 * 60,
+    },
 }
 
 # --- Mail -----------------------------------------------------------------------------------
