@@ -376,3 +376,16 @@ def test_events_take_consecutive_positions_in_the_instance_wide_log(officer_fr):
     )
     assert positions == list(range(len(positions)))
     assert second.number == 2
+
+
+def test_recording_an_event_costs_a_fixed_number_of_queries(
+    officer_fr, django_assert_max_num_queries
+):
+    # given: a long chain already
+    item = evidence_item(actor=officer_fr)
+    for _ in range(20):
+        services.custody_examine(actor=officer_fr, item=item)
+
+    # when / then: 11 on PostgreSQL (lock, log position, insert, head, audit...)
+    with django_assert_max_num_queries(11):
+        services.custody_examine(actor=officer_fr, item=item)

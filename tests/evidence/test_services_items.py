@@ -309,3 +309,22 @@ def test_a_reader_who_may_not_change_the_case_cannot_attach_a_file(
     with pytest.raises(PermissionDenied):
         services.evidence_file_add(actor=officer_de, item=item, content=io.BytesIO(b"x"))
     assert _stored_files(root) == []
+
+
+def test_an_upload_cut_off_midway_leaves_no_row_and_no_file(officer_fr, settings, tmp_path):
+    # given
+    root = use_temporary_store(settings, tmp_path)
+    item = evidence_item(actor=officer_fr)
+
+    def cut_off():
+        yield b"the first part of a forensic image"
+        raise ConnectionResetError("client went away")
+
+    # when
+    with pytest.raises(ConnectionResetError):
+        services.evidence_file_add(actor=officer_fr, item=item, content=cut_off())
+
+    # then
+    assert not item.files.exists()
+    assert _stored_files(root) == []
+    assert item.custody_events.count() == 1
