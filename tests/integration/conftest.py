@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 import pytest
 from django.db import connection
+from kombu import pools as kombu_pools
 
 READY_TIMEOUT_SECONDS = 30
 STOP_TIMEOUT_SECONDS = 15
@@ -64,8 +65,9 @@ def filesystem_broker_options(folder: Path) -> dict:
 def forget_broker_connections(app) -> None:
     # Pooled connections keep the transport options they were opened with; drop them so that
     # the next task is sent with the current ones (what Celery itself does after a fork).
-    if app._pool is not None:
-        app._pool.force_close_all()
+    # kombu also keeps producer pools in a registry of its own, keyed by connection: a pool
+    # closed here but left there answers "Acquire on closed pool" to the next test's send.
+    kombu_pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
 
