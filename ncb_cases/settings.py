@@ -189,6 +189,16 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
 
+# --- Evidence and signing -------------------------------------------------------------------
+# Evidence files, content-addressed by SHA-256 and never overwritten. Any Django storage can
+# hold them instead: define STORAGES["evidence"] (for example an S3 bucket with object lock).
+EVIDENCE_FILE_ROOT = Path(os.environ.get("EVIDENCE_FILE_ROOT", VAR_DIR / "evidence-files"))
+EVIDENCE_FILE_MAX_SIZE = int(os.environ.get("EVIDENCE_FILE_MAX_SIZE", "0")) or None  # bytes
+# The instance's Ed25519 key (PEM) signing custody checkpoints, dossiers and HST messages. Unset
+# with DEBUG on: a development key is generated once under var/.
+NCB_SIGNING_KEY_FILE = os.environ.get("NCB_SIGNING_KEY_FILE", "")
+NCB_INSTANCE_CODE = os.environ.get("NCB_INSTANCE_CODE", "NCB-THB")
+
 # --- Redis, Celery, cache -------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_DIR = Path(os.environ.get("CELERY_BROKER_DIR", VAR_DIR / "celery-broker"))
