@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from contacts.demo import demo_password, seed_contacts_demo
 from contacts.reference import reference_data_load
+from evidence.demo import seed_evidence_demo
 from ncb_cases.demo import seed_cases_demo
 
 DEMO_URL = "http://127.0.0.1:8000/"
@@ -15,8 +16,8 @@ DEMO_URL = "http://127.0.0.1:8000/"
 
 class Command(BaseCommand):
     help = (
-        "Load the reference data and the demo (NCBs, users, contact points, cases). Idempotent; "
-        "prints the demo logins."
+        "Load the reference data and the demo (NCBs, users, contact points, cases, evidence). "
+        "Idempotent; prints the demo logins."
     )
 
     def add_arguments(self, parser):
@@ -38,6 +39,8 @@ class Command(BaseCommand):
             self.stdout.write(line)
         # The demos of cases, evidence and messages go here, each after what it builds on.
         for line in seed_cases_demo().summary_lines():
+            self.stdout.write(line)
+        for line in seed_evidence_demo().summary_lines():
             self.stdout.write(line)
 
         self.stdout.write("")
