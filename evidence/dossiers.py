@@ -498,9 +498,49 @@ def _write_and_store(
             os.unlink(path)
 
 
+class DossierNotReady(Exception):
+    """The dossier is not built (yet, or its build failed): there is nothing to download."""
+
+
 def dossier_open(export: DossierExport) -> IO[bytes]:
     """The finished dossier ZIP of `export`, opened for streaming (FileNotFoundError if it is
-    not built). The caller has checked the user may see it and audits the download."""
+    not built or gone from the store). Not audited: people download through
+    `dossier_download`."""
     if export.status != DossierStatus.DONE or not export.storage_key:
         raise FileNotFoundError(str(export.public_id))
     return storage.evidence_file_storage().open(export.storage_key, "rb")
+
+
+def dossier_filename(export: DossierExport) -> str:
+    """The ZIP's download name: `dossier-<item number or case reference>.zip`, no slash."""
+    reference = export.item.item_number if export.item is not None else export.case.reference
+    return f"dossier-{reference.replace('/', '_')}.zip"
+
+
+@transaction.atomic
+def dossier_download(
+    *, actor: AbstractBaseUser, export: DossierExport, ip: str | None = None
+) -> IO[bytes]:
+    """Open the finished ZIP of `export` for `actor` to download, and audit it.
+
+    `export` comes from `evidence.selectors.dossier_get_for_user` (only its requester, while
+    they may see the case); PermissionDenied for anyone else. DossierNotReady while it is not
+    built; FileNotFoundError if its ZIP is gone from the store. Writes one EXPORT audit row
+    (the purpose stated when it was asked for, `details.download`) per download, in the same
+    transaction. The caller streams and closes the handle.
+    """
+    if export.requested_by_id != actor.pk:
+        raise PermissionDenied
+    if export.status != DossierStatus.DONE:
+        raise DossierNotReady(str(export.public_id))
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        obj=export.item or export.case,
+        case=export.case,
+        purpose=export.purpose,
+        ip=ip,
+        details={"dossier": str(export.public_id), "download": True},
+    )
+    # Opened after the audit row: a ZIP gone from the store rolls the row back with it.
+    return dossier_open(export)

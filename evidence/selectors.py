@@ -4,6 +4,8 @@ There is no second access model: an item is readable by whoever `ncb_cases.selec
 lets read its case, and changeable by whoever may change the case. `*_get_for_user` raise
 Http404 for missing and forbidden alike; `*_list_*` return querysets already restricted.
 Only `evidence_detail_for_user` writes (one VIEW audit row, or DENIED).
+Court-dossier exports are narrower still: only their requester reads them
+(`dossier_get_for_user`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from contacts.permissions import officer_of
 from evidence.choices import RELEASE_ACTIONS, EvidenceKind, EvidenceState
-from evidence.models import CustodyEvent, EvidenceFile, EvidenceItem
+from evidence.models import CustodyEvent, DossierExport, EvidenceFile, EvidenceItem
 from ncb_cases.audit import audit_record
 from ncb_cases.choices import AuditAction
 from ncb_cases.models import Case
@@ -231,4 +233,27 @@ def evidence_file_get_for_user(*, user: User, file_id) -> EvidenceFile:
             public_id=as_uuid(file_id), item__case__in=visible_cases(user)
         )
     except EvidenceFile.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+# --- Court dossiers ----------------------------------------------------------------------------
+
+
+def dossier_get_for_user(*, user: User, dossier_id) -> DossierExport:
+    """The dossier export `dossier_id` if `user` asked for it and may still read its case.
+
+    Only the requester, not an instance administrator nor a colleague of the same NCB: the
+    export (and every download of it) is audited under the purpose the requester stated, so
+    nobody else may take the ZIP under that purpose; they ask for their own export. Losing
+    sight of the case (an expired share, a transfer) loses the export too.
+    Http404 when missing or forbidden alike. `select_related("case__owner_ncb", "item")`:
+    one query.
+    """
+    if not user.is_authenticated:
+        raise Http404
+    try:
+        return DossierExport.objects.select_related("case__owner_ncb", "item").get(
+            public_id=as_uuid(dossier_id), requested_by=user, case__in=visible_cases(user)
+        )
+    except DossierExport.DoesNotExist as exc:
         raise Http404 from exc

@@ -3,7 +3,11 @@
 Each service takes the acting user, re-checks through `ncb_cases.selectors` that they may
 change the case (PermissionDenied otherwise), validates (ValidationError keyed by field),
 writes in one transaction with its audit row, and returns the written object. Custody events
-are appended only here, under the item's row lock. `custody_verify` reads and checks the log.
+are appended only here, under the item's row lock.
+
+Elsewhere in the evidence domain, each in one place for every adapter: court dossiers
+(asking, building, downloading) in `evidence.dossiers`; verifying the custody log (chains and
+signed checkpoints) in `evidence.verification`; checkpoints in `evidence.checkpointing`.
 """
 
 from .custody import (
@@ -28,14 +32,12 @@ from .items import (
     evidence_item_create,
     evidence_item_update,
 )
-from .verification import CustodyVerification, custody_verify
 
 __all__ = [
     "EVENT_DATA_FIELDS",
     "ITEM_CREATE_FIELDS",
     "ITEM_UPDATE_FIELDS",
     "RECORDABLE_ACTIONS",
-    "CustodyVerification",
     "allowed_actions",
     "custody_destroy",
     "custody_event_append",
@@ -47,7 +49,6 @@ __all__ = [
     "custody_transfer_accept",
     "custody_transfer_cancel",
     "custody_transfer_release",
-    "custody_verify",
     "evidence_file_add",
     "evidence_item_create",
     "evidence_item_update",

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from evidence import dossiers, selectors
 from evidence.choices import DossierStatus
-from evidence.dossiers import dossier_export_request, dossier_open
 from evidence.forms import DossierExportForm
 from evidence.models import DossierExport
 from evidence.views.items import (
@@ -29,31 +29,14 @@ from evidence.views.items import (
     render_item_page,
 )
 from ncb_cases import selectors as case_selectors
-from ncb_cases.audit import audit_record, request_ip
-from ncb_cases.choices import AuditAction
-from ncb_cases.selectors import visible_cases
-from ncb_cases.selectors._common import as_uuid
-
-
-def _dossier_for_user(user, dossier_id) -> DossierExport:
-    """The export if `user` asked for it and may still read its case; else Http404.
-
-    Stands in for `evidence.selectors.dossier_get_for_user` (requested of the selectors'
-    owner): the same filter, one query.
-    """
-    try:
-        return DossierExport.objects.select_related("case__owner_ncb", "item").get(
-            public_id=as_uuid(dossier_id), requested_by=user, case__in=visible_cases(user)
-        )
-    except DossierExport.DoesNotExist as exc:
-        raise Http404 from exc
+from ncb_cases.audit import request_ip
 
 
 def _request_export(request, *, case, item=None):
     form = DossierExportForm(request.POST)
     if form.is_valid():
         try:
-            export = dossier_export_request(
+            export = dossiers.dossier_export_request(
                 actor=request.user,
                 case=case,
                 item=item,
@@ -105,7 +88,7 @@ def _status(export: DossierExport) -> dict:
 @require_GET
 def dossier_detail(request, dossier_id):
     """The dossier's status page: a progress bar that follows the task, then the download."""
-    export = _dossier_for_user(request.user, dossier_id)
+    export = selectors.dossier_get_for_user(user=request.user, dossier_id=dossier_id)
     context = case_page_context(request, export.case, export=export, status=_status(export))
     return render(request, "evidence/dossier_detail.html", context)
 
@@ -114,7 +97,7 @@ def dossier_detail(request, dossier_id):
 @require_GET
 def dossier_status(request, dossier_id):
     """The dossier's status as JSON, for the page's polling (no personal data in it)."""
-    export = _dossier_for_user(request.user, dossier_id)
+    export = selectors.dossier_get_for_user(user=request.user, dossier_id=dossier_id)
     return JsonResponse(_status(export))
 
 
@@ -122,26 +105,16 @@ def dossier_status(request, dossier_id):
 @require_GET
 def dossier_download(request, dossier_id):
     """The finished ZIP, streamed; each download is audited as an export with its purpose."""
-    export = _dossier_for_user(request.user, dossier_id)
+    export = selectors.dossier_get_for_user(user=request.user, dossier_id=dossier_id)
     try:
-        handle = dossier_open(export)
-    except FileNotFoundError:
+        handle = dossiers.dossier_download(
+            actor=request.user, export=export, ip=request_ip(request)
+        )
+    except (dossiers.DossierNotReady, FileNotFoundError):
         raise Http404 from None
-    audit_record(
-        actor=request.user,
-        action=AuditAction.EXPORT,
-        obj=export.item or export.case,
-        case=export.case,
-        purpose=export.purpose,
-        ip=request_ip(request),
-        details={"dossier": str(export.public_id), "download": True},
-    )
-    reference = (export.item.item_number if export.item else export.case.reference).replace(
-        "/", "_"
-    )
     return FileResponse(
         handle,
         as_attachment=True,
-        filename=f"dossier-{reference}.zip",
+        filename=dossiers.dossier_filename(export),
         content_type="application/zip",
     )

@@ -618,3 +618,73 @@ def test_the_pdf_shows_an_integrity_failure_and_text_with_markup_characters(offi
     assert "Integrity failure" in text
     assert "1 integrity failure(s) recorded" in text
     assert "BROKEN" in text
+
+
+# -- downloading ---------------------------------------------------------------------------
+
+
+def _downloads(actor):
+    return AuditEvent.objects.filter(
+        actor=actor, action=AuditAction.EXPORT, details__download=True
+    )
+
+
+def test_a_download_opens_the_stored_zip_and_is_audited_with_the_purpose(item, officer_fr):
+    # given
+    export = dossiers.dossier_build(_export(officer_fr, item).pk)
+
+    # when
+    with dossiers.dossier_download(actor=officer_fr, export=export, ip="192.0.2.10") as handle:
+        content = handle.read()
+
+    # then
+    assert hashlib.sha256(content).hexdigest() == export.sha256
+    [audit] = _downloads(officer_fr)
+    assert (audit.purpose, audit.ip, audit.details["dossier"]) == (
+        PURPOSE,
+        "192.0.2.10",
+        str(export.public_id),
+    )
+
+
+def test_a_dossier_not_built_yet_is_not_downloaded_nor_audited(item, officer_fr):
+    # given
+    export = _export(officer_fr, item)
+
+    # when / then
+    with pytest.raises(dossiers.DossierNotReady):
+        dossiers.dossier_download(actor=officer_fr, export=export)
+    assert not _downloads(officer_fr).exists()
+
+
+def test_a_zip_gone_from_the_store_leaves_no_download_audited(item, officer_fr):
+    # given
+    export = dossiers.dossier_build(_export(officer_fr, item).pk)
+    storage.evidence_file_storage().delete(export.storage_key)
+
+    # when / then
+    with pytest.raises(FileNotFoundError):
+        dossiers.dossier_download(actor=officer_fr, export=export)
+    assert not _downloads(officer_fr).exists()
+
+
+def test_only_the_requester_downloads_the_dossier(item, officer_fr, supervisor_fr):
+    # given
+    export = dossiers.dossier_build(_export(officer_fr, item).pk)
+
+    # when / then
+    with pytest.raises(PermissionDenied):
+        dossiers.dossier_download(actor=supervisor_fr, export=export)
+    assert not _downloads(supervisor_fr).exists()
+
+
+def test_the_download_name_says_which_item_without_a_slash(item, officer_fr):
+    # given
+    export = _export(officer_fr, item)
+
+    # when
+    name = dossiers.dossier_filename(export)
+
+    # then
+    assert name == f"dossier-{item.item_number.replace('/', '_')}.zip"
+    assert "/" not in name

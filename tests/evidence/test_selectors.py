@@ -1,15 +1,18 @@
 """Evidence reads: visible exactly to those who may see the case; missing and forbidden alike."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import timezone
 
-from evidence import selectors, services
+from evidence import dossiers, selectors, services
 from evidence.choices import EvidenceKind, EvidenceState
 from ncb_cases.choices import AuditAction, ShareAccess
-from ncb_cases.models import AuditEvent
+from ncb_cases.models import AuditEvent, CaseShare
 from tests.evidence.factories import GERMAN_LAB, evidence_item, open_case
 from tests.factories import share_case
 
@@ -194,3 +197,71 @@ def test_items_awaiting_acceptance_are_those_released_to_the_users_country(
     assert for_germany == [item]
     assert for_germany[0].release_sequence == 2
     assert for_releaser == []
+
+
+# --- Court dossiers ----------------------------------------------------------------------------
+
+DOSSIER_PURPOSE = "Hearing at the tribunal judiciaire de Lyon, 2026-06-02 (fictitious)"
+
+
+def _export(actor, item):
+    return dossiers.dossier_export_request(
+        actor=actor, case=item.case, item=item, purpose=DOSSIER_PURPOSE
+    )
+
+
+def test_the_requester_gets_their_dossier_export_in_one_query(
+    officer_fr, django_assert_num_queries
+):
+    # given
+    export = _export(officer_fr, evidence_item(actor=officer_fr))
+
+    # when
+    with django_assert_num_queries(1):
+        found = selectors.dossier_get_for_user(user=officer_fr, dossier_id=export.public_id)
+        found.case.owner_ncb, found.item  # noqa: B018 -- joined, no further query
+
+    # then
+    assert found == export
+
+
+@pytest.mark.parametrize("who", ["supervisor_fr", "analyst_fr", "officer_de", "admin_user"])
+def test_nobody_but_the_requester_gets_a_dossier_export_not_even_an_admin(
+    officer_fr, request, who
+):
+    # given: a colleague and an analyst of the same NCB see the case, but did not ask
+    export = _export(officer_fr, evidence_item(actor=officer_fr))
+
+    # when / then
+    with pytest.raises(Http404):
+        selectors.dossier_get_for_user(
+            user=request.getfixturevalue(who), dossier_id=export.public_id
+        )
+
+
+def test_the_requester_loses_the_export_with_the_sight_of_its_case(officer_fr, officer_de, ncb_de):
+    # given: a German officer exports from a case shared with them, then the share expires
+    item = evidence_item(actor=officer_fr)
+    share = share_case(item.case, ncb_de, access=ShareAccess.READ_WRITE)
+    export = _export(officer_de, item)
+    CaseShare.objects.filter(pk=share.pk).update(expires_at=timezone.now() - timedelta(days=1))
+
+    # when / then
+    with pytest.raises(Http404):
+        selectors.dossier_get_for_user(user=officer_de, dossier_id=export.public_id)
+
+
+@pytest.mark.parametrize("dossier_id", [uuid.uuid4(), "not-a-uuid"])
+def test_a_missing_dossier_export_is_a_404(officer_fr, dossier_id):
+    # when / then
+    with pytest.raises(Http404):
+        selectors.dossier_get_for_user(user=officer_fr, dossier_id=dossier_id)
+
+
+def test_an_anonymous_visitor_gets_no_dossier_export(officer_fr):
+    # given
+    export = _export(officer_fr, evidence_item(actor=officer_fr))
+
+    # when / then
+    with pytest.raises(Http404):
+        selectors.dossier_get_for_user(user=AnonymousUser(), dossier_id=export.public_id)

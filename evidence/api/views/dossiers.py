@@ -17,32 +17,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from contacts.api.serializers import ErrorSerializer
-from evidence import dossiers
+from evidence import dossiers, selectors
 from evidence.api.serializers import DossierExportSerializer
-from evidence.choices import DossierStatus
 from evidence.models import DossierExport
 from ncb_cases.api.schema import DETAIL_ERRORS, VALIDATION_ERROR, path_id
 from ncb_cases.api.views._common import CaseApiViewSet
-from ncb_cases.audit import audit_record
-from ncb_cases.choices import AuditAction
-from ncb_cases.selectors import visible_cases
-from ncb_cases.selectors._common import as_uuid
 
 NOT_READY = _("The dossier is not built yet: follow its status until it is DONE.")
-
-
-def dossier_get_for_user(*, user, dossier_id) -> DossierExport:
-    """The export `dossier_id` if `user` asked for it and may still see its case; else Http404.
-
-    TODO(issue 4): belongs in `evidence.selectors` (the browser's status page needs the same
-    read); kept here, on the case selectors, until it is there. One query.
-    """
-    try:
-        return DossierExport.objects.select_related("case", "item").get(
-            public_id=as_uuid(dossier_id), requested_by=user, case__in=visible_cases(user)
-        )
-    except DossierExport.DoesNotExist as exc:
-        raise Http404 from exc
 
 
 class ZipRenderer(renderers.BaseRenderer):
@@ -73,7 +54,7 @@ class DossierViewSet(CaseApiViewSet):
         responses={200: DossierExportSerializer, 400: VALIDATION_ERROR, **DETAIL_ERRORS},
     )
     def retrieve(self, request, public_id):
-        export = dossier_get_for_user(user=request.user, dossier_id=public_id)
+        export = selectors.dossier_get_for_user(user=request.user, dossier_id=public_id)
         return Response(DossierExportSerializer(export, context={"request": request}).data)
 
     @extend_schema(
@@ -95,25 +76,16 @@ class DossierViewSet(CaseApiViewSet):
         renderer_classes=[renderers.JSONRenderer, ZipRenderer],
     )
     def download(self, request, public_id):
-        export = dossier_get_for_user(user=request.user, dossier_id=public_id)
-        if export.status != DossierStatus.DONE:
+        export = selectors.dossier_get_for_user(user=request.user, dossier_id=public_id)
+        try:
+            handle = dossiers.dossier_download(actor=request.user, export=export, ip=self.ip)
+        except dossiers.DossierNotReady:
             return Response({"detail": str(NOT_READY)}, status=409)
-        handle = dossiers.dossier_open(export)
-        audit_record(
-            actor=request.user,
-            action=AuditAction.EXPORT,
-            obj=export.item or export.case,
-            case=export.case,
-            purpose=export.purpose,
-            ip=self.ip,
-            details={"dossier": str(export.public_id), "download": True},
-        )
-        name = (export.item.item_number if export.item else export.case.reference).replace(
-            "/", "_"
-        )
+        except FileNotFoundError:
+            raise Http404 from None
         return FileResponse(
             handle,
             as_attachment=True,
-            filename=f"dossier-{name}.zip",
+            filename=dossiers.dossier_filename(export),
             content_type="application/zip",
         )

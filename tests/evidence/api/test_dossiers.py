@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from evidence import dossiers
+from evidence import dossiers, storage
 from evidence.models import DossierExport
 from ncb_cases.choices import AuditAction
 from ncb_cases.models import AuditEvent
@@ -141,3 +141,31 @@ def test_a_built_dossier_is_downloaded_as_a_zip_and_each_download_is_audited(
         actor=officer_fr, action=AuditAction.EXPORT, details__download=True
     )
     assert list(downloads.values_list("purpose", flat=True)) == [PURPOSE]
+
+
+def test_a_colleague_who_did_not_ask_gets_404_on_download_and_nothing_is_audited(
+    api_client_for, officer_fr, supervisor_fr, item_fr, evidence_url
+):
+    # given: a supervisor of the same NCB sees the case but did not ask for this export
+    started = _started(api_client_for(officer_fr), item_fr, evidence_url)
+    dossiers.dossier_build(DossierExport.objects.get(public_id=started["public_id"]).pk)
+    # when
+    response = api_client_for(supervisor_fr).get(started["status_url"] + "download/")
+    # then
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(actor=supervisor_fr, action=AuditAction.EXPORT).exists()
+
+
+def test_a_built_dossier_gone_from_the_store_is_a_404_on_download(
+    api_client_for, officer_fr, item_fr, evidence_url
+):
+    # given
+    client = api_client_for(officer_fr)
+    started = _started(client, item_fr, evidence_url)
+    export = dossiers.dossier_build(DossierExport.objects.get(public_id=started["public_id"]).pk)
+    storage.evidence_file_storage().delete(export.storage_key)
+    # when
+    response = client.get(started["status_url"] + "download/")
+    # then
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(details__download=True).exists()
