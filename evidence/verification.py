@@ -2,9 +2,9 @@
 
 Two independent checks, because each catches what the other cannot:
 
-- the hash chains (`evidence.services.custody_verify`, which runs
-  `evidence.hashing.verify_chain` over the stored canonical bytes): an altered, removed,
-  reordered or relinked event, or a chain cut short of the item's recorded head;
+- the hash chains (`chains_verify` here, which runs `evidence.hashing.verify_chain` over the
+  stored canonical bytes, streamed): an altered, removed, reordered or relinked event, or a
+  chain cut short of the item's recorded head;
 - the checkpoints (`checkpoints_verify` here): each checkpoint's signature by the instance key,
   and its Merkle root recomputed over the first `tree_size` events of the log as stored now.
   This catches what a consistent rewrite of a chain (bytes, hashes and head together) hides
@@ -15,29 +15,179 @@ the item, the event's sequence, expected against actual hash, and which checkpoi
 matches (the first one that fails bounds where the log was changed: after the last checkpoint
 that still matches, before the first that does not).
 
-Reads only, no audit row: the callers (the `verify_custody` command, the API's verify action,
-the pages' "verify now" button) have already checked through `evidence.selectors` that the
-user may see what is verified. The log is streamed, never loaded whole.
+This is the one verification path: the `verify_custody` command (`custody_verify_all`), the
+API's verify action and the pages' "verify now" button (`custody_verify_item`) call it and
+nothing else. Reads only, no audit row: the callers have already checked through
+`evidence.selectors` that the user may see what is verified. The log is streamed, never loaded
+whole.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.db import DataError, connection, transaction
+from django.db.models import F, Func, QuerySet, TextField, Value
 
 from evidence import keys
 from evidence.checkpointing import CustodyLogError, log_scan, log_size
 from evidence.checkpoints import CheckpointError, checkpoint_verify
-from evidence.hashing import utc_timestamp
-from evidence.models import CustodyCheckpoint, EvidenceItem
-from evidence.services.verification import CustodyVerification, custody_verify
+from evidence.hashing import EVENT_REMOVED, BrokenLink, ChainReport, utc_timestamp, verify_chain
+from evidence.models import CustodyCheckpoint, CustodyEvent, EvidenceItem
 from ncb_cases.models import Case
 
 SIGNATURE = "signature"
 ROOT_MISMATCH = "root mismatch"
 LOG_SHORTER = "log shorter"
 LOG_HOLE = "log hole"
+HEAD_MISMATCH = "head mismatch"
+STREAM_CHUNK = 5000
+
+
+# -- the hash chains ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChainsVerification:
+    """The outcome of `chains_verify`: OK, or the first broken link and where it is."""
+
+    chain: ChainReport
+    broken: BrokenLink | None
+    item_numbers: dict[int, str] = field(repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.broken is None
+
+    @property
+    def broken_item_number(self) -> str | None:
+        """The item number (`FR-2026-000041/E-3`) of the broken chain, if any."""
+        if self.broken is None:
+            return None
+        return self.item_numbers.get(self.broken.item, str(self.broken.item))
+
+    def describe_broken(self) -> str:
+        """The first broken link for people: item number, sequence, expected vs found."""
+        if self.broken is None:
+            return ""
+        link = self.broken
+        return (
+            f"item {self.broken_item_number}, event {link.sequence}: {link.kind}: "
+            f"{link.detail} (expected {link.expected or '-'}, found {link.actual or '-'})"
+        )
+
+    def __str__(self) -> str:
+        if self.broken is None:
+            return (
+                f"OK: {self.chain.events_checked} custody events in "
+                f"{len(self.item_numbers)} items verified"
+            )
+        return f"BROKEN: {self.describe_broken()}"
+
+
+def chains_verify(
+    *, case: Case | None = None, items: Iterable[EvidenceItem] | None = None
+) -> ChainsVerification:
+    """Verify the custody chains of every item (or of `case`'s, or of `items`).
+
+    For each item: the chain (`verify_chain`: altered bytes, removed, reordered or relinked
+    events) and its head (the item's recorded last sequence and hash, which reveal a cut-off
+    tail). The checkpoints are `checkpoints_verify`'s.
+
+    Queries: one for the items, one streamed for the events. Memory stays flat: events are
+    streamed in chunks of STREAM_CHUNK.
+    """
+    item_rows = EvidenceItem.objects.all()
+    events = CustodyEvent.objects.all()
+    if case is not None:
+        item_rows = item_rows.filter(case=case)
+        events = events.filter(item__case=case)
+    if items is not None:
+        ids = [item.pk for item in items]
+        item_rows = item_rows.filter(pk__in=ids)
+        events = events.filter(item_id__in=ids)
+    heads = {
+        pk: (number, last_sequence, head_hash)
+        for pk, number, last_sequence, head_hash in item_rows.values_list(
+            "pk", "item_number", "last_sequence", "head_hash"
+        )
+    }
+    item_numbers = {pk: number for pk, (number, _s, _h) in heads.items()}
+    chain = _verify_chains(events.order_by("item_id", "sequence"))
+    return ChainsVerification(
+        chain=chain, broken=chain.broken or _head_mismatch(chain, heads), item_numbers=item_numbers
+    )
+
+
+def _verify_chains(events: QuerySet[CustodyEvent]) -> ChainReport:
+    """`verify_chain` over the events' stored bytes, streamed in chunks.
+
+    On PostgreSQL the bytes travel as text (`convert_from(canonical, 'UTF8')`, re-encoded
+    here: exactly the same bytes) through a server-side cursor without Django's per-row
+    work: bytea's hex transfer and its decoding cost more than the hashing (DESIGN.md §7 asks
+    for 200,000 events per second). Bytes that are not UTF-8 (a tampered row) cannot travel
+    as text: the database says so and the chains are verified again as bytea.
+    """
+    columns = ("item_id", "sequence", "canonical", "prev_hash", "hash")
+    if connection.vendor != "postgresql":
+        return verify_chain(events.values_list(*columns).iterator(chunk_size=STREAM_CHUNK))
+    as_text = events.annotate(
+        canonical_text=Func(
+            F("canonical"), Value("UTF8"), function="convert_from", output_field=TextField()
+        )
+    ).values_list("item_id", "sequence", "canonical_text", "prev_hash", "hash")
+    try:
+        return _verify_raw(as_text, encode=True)
+    except (DataError, connection.Database.DataError):  # the driver's own, from a raw cursor
+        return _verify_raw(events.values_list(*columns), encode=False)
+
+
+def _verify_raw(rows: QuerySet, *, encode: bool) -> ChainReport:
+    sql, params = rows.query.sql_with_params()
+    with transaction.atomic():
+        # A named (server-side) psycopg cursor: rows arrive STREAM_CHUNK at a time.
+        connection.ensure_connection()
+        cursor = connection.connection.cursor(name=f"custody_verify_{id(rows):x}")
+        cursor.itersize = STREAM_CHUNK
+        try:
+            cursor.execute(sql, params)
+            if encode:
+                return verify_chain(
+                    (item, sequence, text.encode(), prev_hash, event_hash)
+                    for item, sequence, text, prev_hash, event_hash in cursor
+                )
+            return verify_chain(cursor)
+        finally:
+            cursor.close()
+
+
+def _head_mismatch(
+    chain: ChainReport, heads: dict[int, tuple[str, int, str]]
+) -> BrokenLink | None:
+    """The first item whose chain ends before (or elsewhere than) its recorded head."""
+    for pk, (_number, last_sequence, head_hash) in sorted(heads.items()):
+        found_sequence, found_hash = chain.heads.get(pk, (0, "0" * 64))
+        if (found_sequence, found_hash) == (last_sequence, head_hash):
+            continue
+        kind = EVENT_REMOVED if found_sequence < last_sequence else HEAD_MISMATCH
+        return BrokenLink(
+            item=pk,
+            sequence=found_sequence + 1 if found_sequence < last_sequence else found_sequence,
+            kind=kind,
+            expected=head_hash,
+            actual=found_hash,
+            detail=(
+                f"the item's last event is recorded as event {last_sequence}, "
+                f"but the chain ends at event {found_sequence}"
+            ),
+        )
+    return None
+
+
+# -- the checkpoints ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -108,7 +258,7 @@ class CheckpointReport:
 class CustodyReport:
     """Chains and checkpoints together: `ok`, or the first broken link and checkpoint."""
 
-    chains: CustodyVerification
+    chains: ChainsVerification
     checkpoints: CheckpointReport
 
     @property
@@ -121,15 +271,7 @@ class CustodyReport:
         return self.chains.describe_broken()
 
     def __str__(self) -> str:
-        chains = self.chains
-        if chains.broken is None:
-            first = (
-                f"OK: {chains.chain.events_checked} custody events in "
-                f"{len(chains.item_numbers)} items verified"
-            )
-        else:
-            first = f"BROKEN: {chains.describe_broken()}"
-        return f"{first}\n{self.checkpoints}"
+        return f"{self.chains}\n{self.checkpoints}"
 
     def as_dict(self) -> dict[str, Any]:
         """For the API: the verdict, the first broken link, the checkpoint findings."""
@@ -286,7 +428,7 @@ def custody_verify_item(*, item: EvidenceItem) -> CustodyReport:
     The caller has checked that the user may see `item`. Costs one read of the item's events
     and one streamed read of the log up to the latest checkpoint.
     """
-    chains = custody_verify(items=[item], check_checkpoint=False)
+    chains = chains_verify(items=[item])
     return CustodyReport(chains=chains, checkpoints=checkpoints_verify(latest_only=True))
 
 
@@ -296,5 +438,5 @@ def custody_verify_all(*, case: Case | None = None) -> CustodyReport:
     Checkpoints concern the whole log, so they are checked whatever the scope. Streams the
     events twice (chains in item order, leaves in log order); memory stays flat.
     """
-    chains = custody_verify(case=case, check_checkpoint=False)
+    chains = chains_verify(case=case)
     return CustodyReport(chains=chains, checkpoints=checkpoints_verify())

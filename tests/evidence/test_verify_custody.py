@@ -1,54 +1,38 @@
-"""verify_custody: every chain recomputed from the stored bytes; tampering found and located.
+"""verify_custody: every chain recomputed from the stored bytes and every signed checkpoint
+checked against the stored log (`evidence.verification`, as the page and the API do);
+tampering found and located.
 
-The tamper tests rewrite custody rows directly in SQL, as an attacker with database access
-would: on SQLite they drop the append-only triggers, on PostgreSQL they disable them (as the
-superuser CI connects as). The test's transaction rolls the triggers back afterwards.
+Tampering is done in SQL behind the application's back (`tests.evidence.tampering`).
 """
 
-import datetime
 import hashlib
 import io
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.management import CommandError, call_command
-from django.db import connection
 
-from evidence import services
-from evidence.checkpoints import checkpoint_sign
-from evidence.hashing import CONTENT_ALTERED, EVENT_REMOVED, PREV_LINK_BROKEN, REORDERED
-from evidence.merkle import event_leaf, merkle_root
+from evidence import checkpointing, services, verification
+from evidence.hashing import (
+    CONTENT_ALTERED,
+    EVENT_REMOVED,
+    PREV_LINK_BROKEN,
+    REORDERED,
+    utc_timestamp,
+)
 from evidence.models import CustodyCheckpoint, CustodyEvent
 from tests.evidence.factories import FRENCH_LAB, evidence_item, open_case
-
-TRIGGERS = ("evidence_custodyevent_no_update", "evidence_custodyevent_no_delete")
-
-
-def _disable_custody_triggers():
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Deferred foreign-key checks of this transaction's inserts must run first:
-            # PostgreSQL refuses to alter a table with pending trigger events.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("ALTER TABLE evidence_custodyevent DISABLE TRIGGER USER")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        else:
-            for trigger in TRIGGERS:
-                cursor.execute(f"DROP TRIGGER {trigger}")
-
-
-def _sql(statement, params=()):
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
+from tests.evidence.tampering import disable_custody_triggers, sql
 
 
 @pytest.fixture
 def item(officer_fr):
-    """An item with four events: collected, examined, sealed, released."""
+    """An item with four events (collected, examined, sealed, released) under a checkpoint
+    signed by the instance key, as beat signs them."""
     item = evidence_item(actor=officer_fr)
     services.custody_examine(actor=officer_fr, item=item, purpose="Photographs")
     services.custody_seal(actor=officer_fr, item=item, seal_number="SEAL-FR-0002")
     services.custody_transfer_release(actor=officer_fr, item=item, to_custodian=FRENCH_LAB)
+    checkpointing.custody_checkpoint_build()
     return item
 
 
@@ -75,6 +59,7 @@ def test_intact_chains_verify_with_exit_status_0_and_a_summary(item, officer_fr)
     # then
     assert status == 0
     assert "OK: 5 custody events in 2 items verified" in out
+    assert "OK: 1 checkpoint(s) match the log; the latest covers 4 of 5 events" in out
 
 
 def test_one_case_can_be_verified_alone(item, officer_fr):
@@ -99,8 +84,8 @@ def test_bytes_edited_in_sql_are_found_and_located(item):
     # given
     event = _event(item, 2)
     forged = bytes(event.canonical).replace(b"Photographs", b"Photocopies")
-    _disable_custody_triggers()
-    _sql("UPDATE evidence_custodyevent SET canonical = %s WHERE id = %s", [forged, event.pk])
+    disable_custody_triggers()
+    sql("UPDATE evidence_custodyevent SET canonical = %s WHERE id = %s", [forged, event.pk])
 
     # when
     status, _out, err = _verify()
@@ -115,8 +100,8 @@ def test_bytes_that_are_not_even_utf8_are_found_and_located(item):
     # given
     event = _event(item, 3)
     forged = bytes(event.canonical).replace(b"SEAL-FR-0002", b"SEAL-FR-\xff\x00\x02")
-    _disable_custody_triggers()
-    _sql("UPDATE evidence_custodyevent SET canonical = %s WHERE id = %s", [forged, event.pk])
+    disable_custody_triggers()
+    sql("UPDATE evidence_custodyevent SET canonical = %s WHERE id = %s", [forged, event.pk])
 
     # when
     status, _out, err = _verify()
@@ -131,8 +116,8 @@ def test_an_event_rewritten_with_a_matching_hash_breaks_the_next_link(item):
     event = _event(item, 2)
     forged = bytes(event.canonical).replace(b"Photographs", b"Photocopies")
     forged_hash = hashlib.sha256(forged).hexdigest()
-    _disable_custody_triggers()
-    _sql(
+    disable_custody_triggers()
+    sql(
         "UPDATE evidence_custodyevent SET canonical = %s, hash = %s WHERE id = %s",
         [forged, forged_hash, event.pk],
     )
@@ -148,8 +133,8 @@ def test_an_event_rewritten_with_a_matching_hash_breaks_the_next_link(item):
 
 def test_a_deleted_event_is_found_and_located(item):
     # given
-    _disable_custody_triggers()
-    _sql("DELETE FROM evidence_custodyevent WHERE id = %s", [_event(item, 2).pk])
+    disable_custody_triggers()
+    sql("DELETE FROM evidence_custodyevent WHERE id = %s", [_event(item, 2).pk])
 
     # when
     status, _out, err = _verify()
@@ -163,10 +148,10 @@ def test_a_deleted_event_is_found_and_located(item):
 def test_two_reordered_events_are_found_and_located(item):
     # given: events 2 and 3 swap their sequence numbers
     second, third = _event(item, 2), _event(item, 3)
-    _disable_custody_triggers()
-    _sql("UPDATE evidence_custodyevent SET sequence = 99 WHERE id = %s", [second.pk])
-    _sql("UPDATE evidence_custodyevent SET sequence = 2 WHERE id = %s", [third.pk])
-    _sql("UPDATE evidence_custodyevent SET sequence = 3 WHERE id = %s", [second.pk])
+    disable_custody_triggers()
+    sql("UPDATE evidence_custodyevent SET sequence = 99 WHERE id = %s", [second.pk])
+    sql("UPDATE evidence_custodyevent SET sequence = 2 WHERE id = %s", [third.pk])
+    sql("UPDATE evidence_custodyevent SET sequence = 3 WHERE id = %s", [second.pk])
 
     # when
     status, _out, err = _verify()
@@ -179,8 +164,8 @@ def test_two_reordered_events_are_found_and_located(item):
 def test_a_removed_last_event_is_found_from_the_items_recorded_head(item):
     # given
     last = _event(item, 4)
-    _disable_custody_triggers()
-    _sql("DELETE FROM evidence_custodyevent WHERE id = %s", [last.pk])
+    disable_custody_triggers()
+    sql("DELETE FROM evidence_custodyevent WHERE id = %s", [last.pk])
 
     # when
     status, _out, err = _verify()
@@ -191,39 +176,55 @@ def test_a_removed_last_event_is_found_from_the_items_recorded_head(item):
     assert f"expected {last.hash}" in err
 
 
-def _checkpoint(root_hash=None):
-    hashes = CustodyEvent.objects.order_by("log_index").values_list("hash", flat=True)
-    root = root_hash or merkle_root(event_leaf(h) for h in hashes)
-    signed = checkpoint_sign(
-        private_key=Ed25519PrivateKey.generate(),
-        tree_size=len(hashes),
-        root_hash=root,
-        timestamp=datetime.datetime.now(datetime.UTC),
-        ncb_code="FR",
+def test_a_checkpoint_made_stale_by_a_consistent_rewrite_is_located(item):
+    # given: the last event's bytes, hash and the item's head rewritten together, so that
+    # the chain alone still holds; the signed checkpoint does not
+    last = _event(item, 4)
+    forged = bytes(last.canonical).replace(b"Dr Jeanne Exemple", b"Dr Jean Exemple")
+    assert forged != bytes(last.canonical)
+    forged_hash = hashlib.sha256(forged).hexdigest()
+    disable_custody_triggers()
+    sql(
+        "UPDATE evidence_custodyevent SET canonical = %s, hash = %s WHERE id = %s",
+        [forged, forged_hash, last.pk],
     )
-    return CustodyCheckpoint.from_signed(signed)
-
-
-def test_the_latest_checkpoint_is_recomputed_and_matches(item):
-    # given
-    _checkpoint().save()
-
-    # when
-    status, out, _err = _verify()
-
-    # then
-    assert status == 0
-    assert "checkpoint of size 4 matches the log" in out
-
-
-def test_a_checkpoint_that_no_longer_matches_the_log_is_reported(item):
-    # given
-    _checkpoint(root_hash="ab" * 32).save()
+    sql("UPDATE evidence_evidenceitem SET head_hash = %s WHERE id = %s", [forged_hash, item.pk])
+    checkpoint = CustodyCheckpoint.objects.get()
 
     # when
     status, _out, err = _verify()
 
     # then
     assert status == 1
-    assert "checkpoint of size 4 no longer matches the log" in err
-    assert "signed root " + "ab" * 32 in err
+    assert "OK: 4 custody events in 1 items verified" in err
+    assert f"checkpoint 4 (signed {utc_timestamp(checkpoint.timestamp)}): " in err
+    assert verification.ROOT_MISMATCH in err
+    assert f"expected {checkpoint.root_hash}" in err
+    assert "the log was changed between positions 0 and 3" in err
+
+
+def test_a_deleted_event_also_leaves_a_hole_under_the_checkpoint(item):
+    # given
+    disable_custody_triggers()
+    sql("DELETE FROM evidence_custodyevent WHERE id = %s", [_event(item, 2).pk])
+
+    # when
+    status, _out, err = _verify()
+
+    # then
+    assert status == 1
+    assert f"{verification.LOG_HOLE}: the custody log has no event at position 1" in err
+
+
+def test_a_case_is_verified_against_every_checkpoint_of_the_log(item, officer_fr):
+    # given: a checkpoint over another case's event too
+    evidence_item(actor=officer_fr, case=open_case(officer_fr, title="Other case"))
+    checkpointing.custody_checkpoint_build()
+
+    # when
+    status, out, _err = _verify("--case", item.case.reference)
+
+    # then
+    assert status == 0
+    assert "OK: 4 custody events in 1 items verified" in out
+    assert "OK: 2 checkpoint(s) match the log; the latest covers 5 of 5 events" in out

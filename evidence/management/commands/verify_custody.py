@@ -1,18 +1,24 @@
-"""`manage.py verify_custody [--case REF]`: verify every custody chain as stored."""
+"""`manage.py verify_custody [--case REF]`: verify the custody log as stored.
+
+The same verification as the item page's "Verify now" and the API's verify action
+(`evidence.verification`): every chain (or one case's), each item's recorded head, and every
+signed checkpoint (signature by the instance key, Merkle root over the log, no hole).
+"""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from evidence.services import custody_verify
+from evidence.verification import custody_verify_all
 from ncb_cases.models import Case
 
 
 class Command(BaseCommand):
     help = (
         "Verify the hash chain of every evidence item's custody events (or of one case's "
-        "items) and the latest checkpoint. Exit status 0 when everything holds; otherwise 1 "
-        "and the first broken link: item, event sequence, expected and actual hash."
+        "items) and every signed checkpoint of the log. Exit status 0 when everything holds; "
+        "otherwise 1 and the first broken link (item, event sequence, expected and actual "
+        "hash) and the first checkpoint that no longer matches."
     )
 
     def add_arguments(self, parser):
@@ -25,10 +31,10 @@ class Command(BaseCommand):
             if scope is None:
                 raise CommandError(f"No case with reference {case}.")
         started = time.perf_counter()
-        result = custody_verify(case=scope)
+        report = custody_verify_all(case=scope)
         elapsed = time.perf_counter() - started
-        if not result.ok:
-            self.stderr.write(str(result))
+        if not report.ok:
+            self.stderr.write(str(report))
             raise SystemExit(1)
-        rate = result.chain.events_checked / elapsed if elapsed > 0 else 0
-        self.stdout.write(f"{result} ({elapsed:.2f} s, {rate:,.0f} events/s)")
+        rate = report.chains.chain.events_checked / elapsed if elapsed > 0 else 0
+        self.stdout.write(f"{report}\n({elapsed:.2f} s, {rate:,.0f} events/s)")

@@ -6,7 +6,7 @@ from evidence import checkpointing, services
 from evidence.models import CustodyEvent
 from ncb_cases.choices import AuditAction
 from ncb_cases.models import AuditEvent
-from tests.evidence.test_verify_custody import _disable_custody_triggers, _sql
+from tests.evidence.tampering import disable_custody_triggers, sql
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +42,8 @@ def test_an_event_altered_in_the_database_is_located_with_both_hashes(
     # given the second event's bytes rewritten behind the application's back
     event = CustodyEvent.objects.get(item=examined_item, sequence=2)
     altered = bytes(event.canonical).replace(b"Photographs", b"Photocopies")
-    _disable_custody_triggers()
-    _sql("UPDATE evidence_custodyevent SET canonical = %s WHERE id = %s", [altered, event.pk])
+    disable_custody_triggers()
+    sql("UPDATE evidence_custodyevent SET canonical = %s WHERE id = %s", [altered, event.pk])
     # when
     response = api_client_for(officer_fr).get(evidence_url(examined_item, "verify"))
     # then
@@ -64,8 +64,8 @@ def test_an_event_removed_breaks_the_chain_and_the_checkpoint(
     api_client_for, officer_fr, examined_item, evidence_url
 ):
     # given
-    _disable_custody_triggers()
-    _sql(
+    disable_custody_triggers()
+    sql(
         "DELETE FROM evidence_custodyevent WHERE item_id = %s AND sequence = 3",
         [examined_item.pk],
     )
