@@ -1,4 +1,9 @@
-"""System check: in production the database role must not be able to bypass the custody triggers.
+"""Deploy checks of the evidence domain: the custody log's protections must hold in production.
+
+1. The database role must not be able to bypass the custody triggers (E001 - E003).
+2. The instance signing key must load (E004): without it no checkpoint is signed, no dossier is
+   issued, and `verify_custody` cannot check a signature; better to refuse to start than to
+   find out at the first checkpoint.
 
 The append-only triggers of the custody log (migration 0002) stop the application's role from
 rewriting history only if that role cannot drop or disable them: a PostgreSQL superuser can do
@@ -12,8 +17,11 @@ owner, on purpose), CI and `make run` (the postgres superuser) are not concerned
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.checks import Error, Tags, register
 from django.db import connections
+
+from evidence import keys
 
 APPEND_ONLY_TABLES = (
     "evidence_custodyevent",
@@ -86,3 +94,34 @@ def check_custody_role(app_configs, databases=None, **kwargs) -> list[Error]:
     for alias in databases or ():
         errors.extend(custody_role_errors(connections[alias]))
     return errors
+
+
+def signing_key_errors() -> list[Error]:
+    """An error when DEBUG is off and the instance signing key does not load.
+
+    With DEBUG on a development key is generated on first use (`evidence.keys`), so there is
+    nothing to check (and a check must not create one as a side effect).
+    """
+    if settings.DEBUG:
+        return []
+    try:
+        keys.signing_private_key()
+    except keys.SigningKeyUnavailable as error:
+        return [
+            Error(
+                f"The instance signing key does not load: {error}. Without it no custody "
+                "checkpoint is signed and no court dossier is issued.",
+                hint=f"Set {keys.KEY_FILE_SETTING} (setting or environment) to a PKCS#8 PEM "
+                "file holding the instance's Ed25519 private key, readable by the application "
+                "(e.g. `openssl genpkey -algorithm ed25519 -out signing_key.pem`), and "
+                f"{keys.PASSPHRASE_SETTING} if the file is encrypted.",
+                id="evidence.E004",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def check_signing_key(app_configs, **kwargs) -> list[Error]:
+    """`check --deploy`: the instance signing key loads (DEBUG off)."""
+    return signing_key_errors()

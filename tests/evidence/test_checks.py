@@ -1,10 +1,13 @@
-"""The deploy check refuses a PostgreSQL role that could bypass the custody triggers."""
+"""The deploy checks refuse a PostgreSQL role that could bypass the custody triggers, and an
+instance whose signing key does not load."""
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core import checks
 from django.db import connection
 
-from evidence.checks import custody_role_errors
+from evidence.checks import custody_role_errors, signing_key_errors
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="roles and table owners exist on PostgreSQL only"
@@ -67,3 +70,78 @@ def test_the_check_runs_only_with_deploy(db):
     assert not any(code.startswith("evidence.") for code in plain_ids)
     if connection.vendor == "postgresql":
         assert "evidence.E001" in deploy_ids
+
+
+@pytest.fixture
+def key_file(tmp_path):
+    """A path for the signing key file, nothing written yet."""
+    return tmp_path / "signing_key.pem"
+
+
+def test_a_signing_key_file_that_does_not_exist_is_an_error_naming_the_setting(settings, key_file):
+    # given
+    settings.DEBUG = False
+    settings.NCB_SIGNING_KEY_FILE = str(key_file)
+
+    # when
+    [error] = signing_key_errors()
+
+    # then
+    assert error.id == "evidence.E004"
+    assert str(key_file) in error.msg
+    assert "NCB_SIGNING_KEY_FILE" in error.hint
+
+
+def test_a_signing_key_file_that_holds_no_private_key_is_an_error(settings, key_file):
+    # given
+    key_file.write_text("-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n")
+    settings.DEBUG = False
+    settings.NCB_SIGNING_KEY_FILE = str(key_file)
+
+    # when
+    [error] = signing_key_errors()
+
+    # then
+    assert error.id == "evidence.E004"
+    assert "not a readable PKCS#8 PEM private key" in error.msg
+    assert "not a key" not in error.msg  # a key file's content is never echoed
+
+
+def test_a_readable_ed25519_signing_key_passes(settings, key_file):
+    # given
+    key_file.write_bytes(
+        Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    settings.DEBUG = False
+    settings.NCB_SIGNING_KEY_FILE = str(key_file)
+
+    # when / then
+    assert signing_key_errors() == []
+
+
+def test_with_debug_on_the_signing_key_is_not_checked(settings, key_file):
+    # given: a development instance, whose key is generated on first use
+    settings.DEBUG = True
+    settings.NCB_SIGNING_KEY_FILE = str(key_file)
+
+    # when / then
+    assert signing_key_errors() == []
+    assert not key_file.exists()
+
+
+def test_the_signing_key_check_runs_only_with_deploy(settings, key_file, db):
+    # given
+    settings.DEBUG = False
+    settings.NCB_SIGNING_KEY_FILE = str(key_file)
+
+    # when
+    plain = checks.run_checks(tags=[checks.Tags.security])
+    deploy = checks.run_checks(tags=[checks.Tags.security], include_deployment_checks=True)
+
+    # then
+    assert "evidence.E004" not in {message.id for message in plain}
+    assert "evidence.E004" in {message.id for message in deploy}
