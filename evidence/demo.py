@@ -278,7 +278,7 @@ class EvidenceDemoReport:
         return [
             f"Demo evidence: {self.items_created} items created "
             f"({self.items_present} already present), {self.events_created} custody events, "
-            f"{self.files_added} files; {checkpoint}."
+            f"{self.files_added} file(s); {checkpoint}."
         ]
 
 

@@ -60,7 +60,7 @@ def test_seed_demo_registers_every_demo_item_with_its_chain_and_signs_a_checkpoi
     assert events == len(DEMO_ITEMS) + sum(len(demo.steps) for demo in DEMO_ITEMS)
     assert CustodyCheckpoint.objects.get().tree_size == events
     assert (
-        f"Demo evidence: 7 items created (0 already present), {events} custody events, 1 files; "
+        f"Demo evidence: 7 items created (0 already present), {events} custody events, 1 file(s); "
         f"checkpoint signed over {events} events." in output
     )
 
