@@ -144,8 +144,16 @@ def ensure_dataset(*, scale: float, log=print) -> DatasetSize:
 
 
 def remove_dataset() -> None:
-    """Delete the generated rows (the bench users stay, so their ids do not change)."""
+    """Delete the generated rows (the bench users stay, so their ids do not change).
+
+    Evidence generated on these cases (`bench.evidence_data`) goes first: it protects them.
+    """
     from django.db import connection, transaction
+
+    from bench.evidence_data import evidence_dataset, remove_evidence_dataset
+
+    if evidence_dataset() is not None:
+        remove_evidence_dataset()
 
     from ncb_cases.models import (
         Case,
