@@ -4,7 +4,7 @@ Measures what DESIGN.md §7 and issue 4 target, over the custody log as stored b
 PostgreSQL (`bench.evidence_data`: 10,000 items, 1,000,000 events at scale 1.0):
 
 1. verifying every chain, each item's head and the latest checkpoint through the code path of
-   `manage.py verify_custody` (`evidence.services.custody_verify`); target at least 200,000
+   `manage.py verify_custody` (`evidence.verification.custody_verify_all`); target at least 200,000
    events per second on one core. Beside it, in the same run, `hashlib.sha256` over the same
    stored canonical bytes in a tight loop (the bytes fetched beforehand, not timed): the
    baseline, and verification's share of it;
