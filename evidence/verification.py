@@ -24,18 +24,32 @@ whole.
 
 from __future__ import annotations
 
+import binascii
+import hashlib
 import json
-from collections.abc import Iterable
+import queue
+import threading
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import DataError, connection, transaction
-from django.db.models import F, Func, QuerySet, TextField, Value
+from django.db.models import BinaryField, F, Func, Q, QuerySet, TextField, Value, When
+from django.db.models import Case as DjangoCase
 
 from evidence import keys
-from evidence.checkpointing import CustodyLogError, log_scan, log_size
+from evidence.checkpointing import CustodyLogError, LogScan, log_scan, log_size
 from evidence.checkpoints import CheckpointError, checkpoint_verify
-from evidence.hashing import EVENT_REMOVED, BrokenLink, ChainReport, utc_timestamp, verify_chain
+from evidence.hashing import (
+    EVENT_REMOVED,
+    GENESIS_PREV_HASH,
+    PREV_HASH_MARKER,
+    BrokenLink,
+    ChainReport,
+    utc_timestamp,
+    verify_chain,
+)
+from evidence.merkle import EMPTY_ROOT
 from evidence.models import CustodyCheckpoint, CustodyEvent, EvidenceItem
 from ncb_cases.models import Case
 
@@ -45,6 +59,7 @@ LOG_SHORTER = "log shorter"
 LOG_HOLE = "log hole"
 HEAD_MISMATCH = "head mismatch"
 STREAM_CHUNK = 5000
+PREFETCH_CHUNKS = 4
 
 
 # -- the hash chains ------------------------------------------------------------------------
@@ -97,29 +112,287 @@ def chains_verify(
     events) and its head (the item's recorded last sequence and hash, which reveal a cut-off
     tail). The checkpoints are `checkpoints_verify`'s.
 
-    Queries: one for the items, one streamed for the events. Memory stays flat: events are
-    streamed in chunks of STREAM_CHUNK.
+    Every item, or a case's: one pass over the log in stored order (`_log_pass`). A few
+    `items`: their events in (item, sequence) order. Either way one query for the items and
+    one streamed for the events (plus one for the events of suspect items, if any); memory
+    stays flat: events are streamed in chunks of STREAM_CHUNK.
     """
+    heads, item_numbers = _recorded_heads(case=case, items=items)
+    if items is None:
+        chain = _log_pass(heads, in_case=case is not None).chain
+    else:
+        chain = _verify_chains(
+            CustodyEvent.objects.filter(item_id__in=list(heads)).order_by("item_id", "sequence")
+        )
+    return _chains_verification(chain, heads, item_numbers)
+
+
+def _recorded_heads(
+    *, case: Case | None = None, items: Iterable[EvidenceItem] | None = None
+) -> tuple[dict[int, tuple[str, int, str]], dict[int, str]]:
     item_rows = EvidenceItem.objects.all()
-    events = CustodyEvent.objects.all()
     if case is not None:
         item_rows = item_rows.filter(case=case)
-        events = events.filter(item__case=case)
     if items is not None:
-        ids = [item.pk for item in items]
-        item_rows = item_rows.filter(pk__in=ids)
-        events = events.filter(item_id__in=ids)
+        item_rows = item_rows.filter(pk__in=[item.pk for item in items])
     heads = {
         pk: (number, last_sequence, head_hash)
         for pk, number, last_sequence, head_hash in item_rows.values_list(
             "pk", "item_number", "last_sequence", "head_hash"
         )
     }
-    item_numbers = {pk: number for pk, (number, _s, _h) in heads.items()}
-    chain = _verify_chains(events.order_by("item_id", "sequence"))
+    return heads, {pk: number for pk, (number, _s, _h) in heads.items()}
+
+
+def _chains_verification(
+    chain: ChainReport, heads: dict[int, tuple[str, int, str]], item_numbers: dict[int, str]
+) -> ChainsVerification:
     return ChainsVerification(
         chain=chain, broken=chain.broken or _head_mismatch(chain, heads), item_numbers=item_numbers
     )
+
+
+# -- one pass over the log in stored order --------------------------------------------------
+
+
+@dataclass
+class _LogPass:
+    """What one pass over the log in `log_index` order found."""
+
+    chain: ChainReport
+    size: int = 0
+    hole: tuple[int, int] | None = None
+    """The first missing position and the position found there instead, if any."""
+    scan: LogScan | None = None
+
+
+def _log_pass(
+    heads: dict[int, tuple[str, int, str]], *, in_case: bool, prefixes: Iterable[int] = ()
+) -> _LogPass:
+    """Verify the chains of the items in `heads` and fold the log's leaves, in one read of
+    the log in stored (`log_index`) order, which is how the table is laid out on disk.
+
+    Within the log each item's events come in sequence order, so per item only its last
+    (sequence, hash) is kept. An item whose events do not continue its chain exactly (a
+    gap, a duplicate or reordered sequence, bytes that do not hash to the stored hash, a
+    link that the fast check does not recognise) is set aside as suspect and verified again
+    by `verify_chain` over its events in (item, sequence) order, as before: the first broken
+    link reported, its kind and wording, and the counts are the ones that path gives. The
+    Merkle roots of the log's first n events, for each n in `prefixes`, are folded from the
+    same rows (`scan_leaves`), up to the first hole (`hole`).
+    """
+    prefixes = set(prefixes)
+    state = _PassState(heads, max(prefixes, default=0))
+    base = CustodyEvent.objects.order_by("log_index")
+    scope = Q(item_id__in=list(heads)) if in_case else None
+    if connection.vendor != "postgresql":
+        canonical: Any = F("canonical")
+        if scope is not None:
+            canonical = DjangoCase(When(scope, then=canonical), output_field=BinaryField())
+        rows = (
+            base.annotate(data=canonical)
+            .values_list("log_index", "item_id", "sequence", "data", "prev_hash", "hash")
+            .iterator(chunk_size=STREAM_CHUNK)
+        )
+        as_bytes = (
+            (log_index, item, sequence, data, _ascii(prev_hash), _ascii(event_hash))
+            for log_index, item, sequence, data, prev_hash, event_hash in rows
+        )
+        scan = state.run(as_bytes, prefixes)
+    else:
+        try:
+            scan = _log_pass_raw(state, base, scope, prefixes, encode=True)
+        except (DataError, connection.Database.DataError):  # not UTF-8: read as bytea
+            state = _PassState(heads, max(prefixes, default=0))
+            scan = _log_pass_raw(state, base, scope, prefixes, encode=False)
+    return _LogPass(chain=state.chain_report(), size=state.size, hole=state.hole, scan=scan)
+
+
+def _ascii(text: Any) -> Any:
+    return text.encode("ascii", "replace") if isinstance(text, str) else text
+
+
+def _log_pass_raw(state, base, scope, prefixes, *, encode: bool) -> LogScan:
+    """The pass on PostgreSQL: a server-side cursor, the bytes as text (see `_verify_chains`)
+    that psycopg hands over undecoded (its BYTES type caster, on this cursor only), and
+    fetched by a second thread (`_prefetched`)."""
+    canonical: Any = F("canonical")
+    if encode:
+        canonical = Func(
+            canonical, Value("UTF8"), function="convert_from", output_field=TextField()
+        )
+    if scope is not None:
+        canonical = DjangoCase(
+            When(scope, then=canonical),
+            output_field=TextField() if encode else BinaryField(),
+        )
+    rows = base.annotate(data=canonical).values_list(
+        "log_index", "item_id", "sequence", "data", "prev_hash", "hash"
+    )
+    sql, params = rows.query.sql_with_params()
+    with transaction.atomic():
+        connection.ensure_connection()
+        cursor = connection.connection.cursor(name=f"custody_log_pass_{id(state):x}")
+        cursor.itersize = STREAM_CHUNK
+        from psycopg2 import extensions  # PostgreSQL only
+
+        extensions.register_type(extensions.BYTES, cursor)
+        try:
+            cursor.execute(sql, params)
+            return state.run(_prefetched(cursor), prefixes)
+        finally:
+            cursor.close()
+
+
+def _prefetched(cursor: Any) -> Iterator[tuple]:
+    """The cursor's rows, fetched STREAM_CHUNK at a time by a second thread: psycopg lets go
+    of the GIL while it waits for PostgreSQL, so the server reads and sends the next chunk
+    while this thread hashes the current one. At most a few chunks wait in memory."""
+    chunks: queue.Queue = queue.Queue(maxsize=PREFETCH_CHUNKS)
+    stop = threading.Event()
+
+    def fetch() -> None:
+        try:
+            while not stop.is_set():
+                rows = cursor.fetchmany(STREAM_CHUNK)
+                _put(rows)
+                if not rows:
+                    return
+        except BaseException as error:  # handed over to the reading thread
+            _put(error)
+
+    def _put(value: Any) -> None:
+        while not stop.is_set():
+            try:
+                chunks.put(value, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    fetcher = threading.Thread(target=fetch, name="custody-log-fetch", daemon=True)
+    fetcher.start()
+    try:
+        while True:
+            rows = chunks.get()
+            if isinstance(rows, BaseException):
+                raise rows
+            if not rows:
+                return
+            yield from rows
+    finally:
+        stop.set()
+        fetcher.join()
+
+
+class _PassState:
+    """The per-item tails and counters of `_log_pass`. Hashes are handled as ASCII bytes."""
+
+    def __init__(self, heads: dict[int, tuple[str, int, str]], leaves_wanted: int):
+        genesis = GENESIS_PREV_HASH.encode()
+        # item -> (last sequence, last hash, the bytes the next event's prev_hash must be)
+        start = (0, genesis, genesis + b'"')
+        self.tails: dict[int, tuple[int, bytes, bytes]] = dict.fromkeys(heads, start)
+        self.suspects: set[int] = set()
+        self.leaves_wanted = leaves_wanted
+        self.size = 0
+        self.hole: tuple[int, int] | None = None
+
+    def run(self, rows: Iterable[tuple], prefixes: Collection[int]) -> LogScan:
+        """Check each row's chain link, and fold the Merkle roots of the first n events for
+        each n in `prefixes` as `evidence.checkpointing.scan_leaves` does (inlined: this
+        loop runs a million times), up to the first hole. Consumes every row: (log_index,
+        item, sequence, canonical bytes or None outside the scope, prev_hash column, hash
+        column), the two hashes as ASCII bytes."""
+        fold_at = set(prefixes)
+        scan = LogScan()
+        roots = scan.prefix_roots
+        stack: list[bytes] = []  # the perfect subtrees of the leaves so far, largest first
+        count = 0
+        sha256 = hashlib.sha256
+        unhexlify = binascii.unhexlify
+        marker = PREV_HASH_MARKER
+        marker_length = len(marker)
+        tails = self.tails
+        suspects = self.suspects
+        wanted = self.leaves_wanted
+        position = 0
+        hole = None
+        for log_index, item, sequence, data, prev_column, stored_hash in rows:
+            if log_index != position and hole is None:
+                hole = (position, log_index)
+            position = log_index + 1
+            try:
+                leaf = unhexlify(stored_hash)
+            except (ValueError, TypeError):
+                leaf = None
+            if hole is None and log_index < wanted:
+                if leaf is None or len(leaf) != 32:  # as evidence.merkle.event_leaf
+                    raise ValueError("a custody event hash is 64 hexadecimal characters")
+                node = sha256(b"\x00" + leaf).digest()
+                count += 1
+                carry = count
+                while not carry & 1:
+                    node = sha256(b"\x01" + stack.pop() + node).digest()
+                    carry >>= 1
+                stack.append(node)
+                if count in fold_at:
+                    root = node
+                    for left in reversed(stack[:-1]):
+                        root = sha256(b"\x01" + left + root).digest()
+                    roots[count] = root
+            tail = tails.get(item)
+            if tail is None:
+                continue  # outside the scope, or a suspect already
+            if type(data) is not bytes:
+                data = bytes(data)  # memoryview from psycopg2
+            at = data.find(marker) + marker_length
+            if (
+                sequence != tail[0] + 1
+                or sha256(data).digest() != leaf
+                or not stored_hash.islower()
+                or at < marker_length
+                or not data.startswith(tail[2], at)
+                or prev_column != tail[1]
+                or data.find(marker, at) != -1
+                or data[at - marker_length - 1] not in b"{,"
+            ):
+                suspects.add(item)
+                del tails[item]
+                continue
+            tails[item] = (sequence, stored_hash, stored_hash + b'"')
+        self.size = position
+        self.hole = hole
+        scan.size = count
+        if 0 in fold_at:
+            scan.prefix_roots[0] = EMPTY_ROOT
+        return scan
+
+    def chain_report(self) -> ChainReport:
+        """`verify_chain`'s report over the items in (item, sequence) order: the clean items
+        from this pass, the suspects verified again."""
+        clean = {
+            pk: (sequence, last_hash.decode())
+            for pk, (sequence, last_hash, _needle) in self.tails.items()
+            if sequence
+        }
+        if not self.suspects:
+            return ChainReport(sum(s for s, _h in clean.values()), len(clean), None, clean)
+        again = _verify_chains(
+            CustodyEvent.objects.filter(item_id__in=sorted(self.suspects)).order_by(
+                "item_id", "sequence"
+            )
+        )
+        if again.broken is not None:
+            before = {pk: head for pk, head in clean.items() if pk < again.broken.item}
+        else:
+            before = clean
+        heads = dict(sorted({**before, **again.heads}.items()))
+        return ChainReport(
+            again.events_checked + sum(s for s, _h in before.values()),
+            len(heads),
+            again.broken,
+            heads,
+        )
 
 
 def _verify_chains(events: QuerySet[CustodyEvent]) -> ChainReport:
@@ -308,16 +581,30 @@ def checkpoints_verify(*, latest_only: bool = False) -> CheckpointReport:
     so checking every checkpoint costs about what checking the latest does. Queries: one for
     the checkpoints, one for the log's size, one streamed for the log.
     """
+    checkpoints = _checkpoint_rows(latest_only=latest_only)
+    if not checkpoints:
+        return CheckpointReport(checked=0, latest_size=None, log_size=log_size())
+    return _checkpoints_report(checkpoints, log_size(), _root_problems)
+
+
+def _checkpoint_rows(*, latest_only: bool = False) -> list[tuple[int, str, bytes]]:
     rows = CustodyCheckpoint.objects.order_by("tree_size").values_list(
         "tree_size", "timestamp", "signed"
     )
     if latest_only:
         rows = rows.reverse()[:1]
-    checkpoints = sorted(
+    return sorted(
         (tree_size, utc_timestamp(timestamp), bytes(signed))
         for tree_size, timestamp, signed in rows
     )
-    size_now = log_size()
+
+
+def _checkpoints_report(
+    checkpoints: list[tuple[int, str, bytes]],
+    size_now: int,
+    root_problems: Callable[[list[tuple[int, str, bytes]]], list[CheckpointProblem]],
+) -> CheckpointReport:
+    """Signatures, sizes against the log's, and `root_problems` over the covered ones."""
     if not checkpoints:
         return CheckpointReport(checked=0, latest_size=None, log_size=size_now)
     public_key = keys.signing_public_key()
@@ -343,7 +630,7 @@ def checkpoints_verify(*, latest_only: bool = False) -> CheckpointReport:
     ]
     last_good = 0
     if covered:
-        problems += _root_problems(covered)
+        problems += root_problems(covered)
         failed = {problem.tree_size for problem in problems if problem.kind != SIGNATURE}
         for tree_size, _timestamp, _signed in covered:
             if tree_size in failed:
@@ -392,17 +679,25 @@ def _root_problems(covered: list[tuple[int, str, bytes]]) -> list[CheckpointProb
     try:
         scan = log_scan(max(sizes), prefixes=sizes)
     except CustodyLogError as error:
-        tree_size, timestamp, _signed = covered[0]
-        return [
-            CheckpointProblem(
-                tree_size=tree_size,
-                timestamp=timestamp,
-                kind=LOG_HOLE,
-                expected=None,
-                actual=None,
-                detail=str(error),
-            )
-        ]
+        return [_hole_problem(covered, str(error))]
+    return _roots_compared(covered, scan)
+
+
+def _hole_problem(covered: list[tuple[int, str, bytes]], detail: str) -> CheckpointProblem:
+    tree_size, timestamp, _signed = covered[0]
+    return CheckpointProblem(
+        tree_size=tree_size,
+        timestamp=timestamp,
+        kind=LOG_HOLE,
+        expected=None,
+        actual=None,
+        detail=detail,
+    )
+
+
+def _roots_compared(
+    covered: list[tuple[int, str, bytes]], scan: LogScan
+) -> list[CheckpointProblem]:
     problems = []
     for tree_size, timestamp, signed in covered:
         signed_root = json.loads(signed).get("root_hash")
@@ -422,6 +717,31 @@ def _root_problems(covered: list[tuple[int, str, bytes]]) -> list[CheckpointProb
     return problems
 
 
+def _pass_root_problems(log: _LogPass) -> Callable[..., list[CheckpointProblem]]:
+    """`_root_problems`, from the roots `_log_pass` folded (the same holes, same wording as
+    `evidence.checkpointing.log_leaves`)."""
+
+    def root_problems(covered: list[tuple[int, str, bytes]]) -> list[CheckpointProblem]:
+        tree_size = max(size for size, _timestamp, _signed in covered)
+        if log.hole is not None and log.hole[0] < tree_size:
+            position, found = log.hole
+            if found < tree_size:
+                detail = (
+                    f"the custody log has no event at position {position} (the next is "
+                    f"{found}): an event was removed"
+                )
+            else:
+                detail = (
+                    f"the custody log holds {position} events where {tree_size} are "
+                    f"expected: events from position {position} were removed"
+                )
+            return [_hole_problem(covered, detail)]
+        assert log.scan is not None
+        return _roots_compared(covered, log.scan)
+
+    return root_problems
+
+
 def custody_verify_item(*, item: EvidenceItem) -> CustodyReport:
     """Verify one item's chain and the latest checkpoint (signature, root over the log).
 
@@ -435,8 +755,18 @@ def custody_verify_item(*, item: EvidenceItem) -> CustodyReport:
 def custody_verify_all(*, case: Case | None = None) -> CustodyReport:
     """Verify every chain (or `case`'s) and every checkpoint against the stored log.
 
-    Checkpoints concern the whole log, so they are checked whatever the scope. Streams the
-    events twice (chains in item order, leaves in log order); memory stays flat.
+    Checkpoints concern the whole log, so they are checked whatever the scope. One streamed
+    read of the log in stored order (`_log_pass`) verifies the chains and folds the roots the
+    checkpoints signed; memory stays flat (about one (sequence, hash) per item).
     """
-    chains = chains_verify(case=case)
-    return CustodyReport(chains=chains, checkpoints=checkpoints_verify())
+    checkpoints = _checkpoint_rows()
+    heads, item_numbers = _recorded_heads(case=case)
+    log = _log_pass(
+        heads,
+        in_case=case is not None,
+        prefixes=[tree_size for tree_size, _timestamp, _signed in checkpoints],
+    )
+    return CustodyReport(
+        chains=_chains_verification(log.chain, heads, item_numbers),
+        checkpoints=_checkpoints_report(checkpoints, log.size, _pass_root_problems(log)),
+    )

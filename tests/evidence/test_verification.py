@@ -238,3 +238,120 @@ def test_verifying_an_item_costs_a_constant_number_of_queries(
     # when / then
     with django_assert_max_num_queries(6):
         verification.custody_verify_item(item=item)
+
+
+def _swap_log_positions(first, second):
+    disable_custody_triggers()
+    sql("UPDATE evidence_custodyevent SET log_index = 999999 WHERE id = %s", [first.pk])
+    sql(
+        "UPDATE evidence_custodyevent SET log_index = %s WHERE id = %s",
+        [first.log_index, second.pk],
+    )
+    sql(
+        "UPDATE evidence_custodyevent SET log_index = %s WHERE id = %s",
+        [second.log_index, first.pk],
+    )
+
+
+def test_an_item_whose_events_are_stored_out_of_sequence_order_still_verifies(officer_fr):
+    # given: events 2 and 3 swap their log positions (no checkpoint signed them)
+    item = evidence_item(actor=officer_fr)
+    services.custody_examine(actor=officer_fr, item=item, purpose="Photographs (test)")
+    services.custody_seal(actor=officer_fr, item=item, seal_number="SEAL-FR-0004")
+    _swap_log_positions(_event(item, 2), _event(item, 3))
+
+    # when
+    report = verification.custody_verify_all()
+
+    # then
+    assert report.ok
+    assert report.chains.chain.events_checked == 3
+
+
+def _edit_bytes(item, other):
+    event = _event(item, 2)
+    forged = bytes(event.canonical).replace(b"Photographs", b"Photocopies")
+    disable_custody_triggers()
+    sql("UPDATE evidence_custodyevent SET canonical = %s WHERE id = %s", [forged, event.pk])
+
+
+def _rehash_event(item, other):
+    event = _event(item, 2)
+    forged = bytes(event.canonical).replace(b"Photographs", b"Photocopies")
+    disable_custody_triggers()
+    sql(
+        "UPDATE evidence_custodyevent SET canonical = %s, hash = %s WHERE id = %s",
+        [forged, hashlib.sha256(forged).hexdigest(), event.pk],
+    )
+
+
+def _delete_second(item, other):
+    disable_custody_triggers()
+    sql("DELETE FROM evidence_custodyevent WHERE id = %s", [_event(item, 2).pk])
+
+
+def _delete_last(item, other):
+    disable_custody_triggers()
+    sql("DELETE FROM evidence_custodyevent WHERE id = %s", [_event(item, 4).pk])
+
+
+def _swap_sequences(item, other):
+    second, third = _event(item, 2), _event(item, 3)
+    disable_custody_triggers()
+    sql("UPDATE evidence_custodyevent SET sequence = 99 WHERE id = %s", [second.pk])
+    sql("UPDATE evidence_custodyevent SET sequence = 2 WHERE id = %s", [third.pk])
+    sql("UPDATE evidence_custodyevent SET sequence = 3 WHERE id = %s", [second.pk])
+
+
+def _relink_column(item, other):
+    disable_custody_triggers()
+    sql(
+        "UPDATE evidence_custodyevent SET prev_hash = %s WHERE id = %s",
+        ["f" * 64, _event(item, 3).pk],
+    )
+
+
+def _break_both_items(item, other):
+    _edit_bytes(item, other)
+    sql(
+        "UPDATE evidence_custodyevent SET prev_hash = %s WHERE id = %s",
+        ["f" * 64, _event(other, 2).pk],
+    )
+
+
+def _rewrite_head(item, other):
+    sql("UPDATE evidence_evidenceitem SET head_hash = %s WHERE id = %s", ["e" * 64, other.pk])
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        _edit_bytes,
+        _rehash_event,
+        _delete_second,
+        _delete_last,
+        _swap_sequences,
+        _relink_column,
+        _break_both_items,
+        _rewrite_head,
+    ],
+)
+def test_the_one_pass_over_the_log_reports_what_the_item_order_path_reports(
+    item, officer_fr, tamper
+):
+    # given: a second item, logged after the first
+    other = evidence_item(actor=officer_fr, case=item.case)
+    services.custody_examine(actor=officer_fr, item=other, purpose="Photographs (test)")
+    services.custody_examine(actor=officer_fr, item=other, purpose="Measures (test)")
+    tamper(item, other)
+    everything = list(EvidenceItem.objects.all())
+
+    # when
+    one_pass = verification.custody_verify_all()
+    item_order = verification.chains_verify(items=everything)
+
+    # then
+    assert not one_pass.ok
+    assert one_pass.chains.broken == item_order.broken
+    assert one_pass.chains.chain == item_order.chain
+    assert str(one_pass.chains) == str(item_order)
