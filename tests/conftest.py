@@ -23,6 +23,15 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _evidence_store_per_test(settings, tmp_path, monkeypatch):
+    # Each test its own evidence store, never the checkout's var/; the environment variable
+    # carries it to a Celery worker process started by an integration test.
+    root = tmp_path / "evidence-files"
+    settings.EVIDENCE_FILE_ROOT = root
+    monkeypatch.setenv("EVIDENCE_FILE_ROOT", str(root))
+
+
+@pytest.fixture(autouse=True)
 def _static_files_without_collectstatic(settings):
     # Production serves hashed files collected by `collectstatic`; tests read the sources.
     settings.STORAGES = {
