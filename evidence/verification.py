@@ -19,7 +19,8 @@ This is the one verification path: the `verify_custody` command (`custody_verify
 API's verify action and the pages' "verify now" button (`custody_verify_item`) call it and
 nothing else. Reads only, no audit row: the callers have already checked through
 `evidence.selectors` that the user may see what is verified. The log is streamed, never loaded
-whole.
+whole: `custody_verify_all` reads it once, in stored (`log_index`) order, for the chains and
+the checkpoints' roots together (`_log_pass`; DESIGN.md §7 asks for 200,000 events a second).
 """
 
 from __future__ import annotations
@@ -310,50 +311,55 @@ class _PassState:
         count = 0
         sha256 = hashlib.sha256
         unhexlify = binascii.unhexlify
+        push, pop = stack.append, stack.pop
         marker = PREV_HASH_MARKER
         marker_length = len(marker)
+        find = bytes.find
         tails = self.tails
+        get_tail = tails.get
         suspects = self.suspects
-        wanted = self.leaves_wanted
+        limit = self.leaves_wanted  # leaves are folded below this position, until a hole
         position = 0
         hole = None
         for log_index, item, sequence, data, prev_column, stored_hash in rows:
             if log_index != position and hole is None:
                 hole = (position, log_index)
+                limit = -1
             position = log_index + 1
             try:
                 leaf = unhexlify(stored_hash)
             except (ValueError, TypeError):
                 leaf = None
-            if hole is None and log_index < wanted:
+            if log_index < limit:
                 if leaf is None or len(leaf) != 32:  # as evidence.merkle.event_leaf
                     raise ValueError("a custody event hash is 64 hexadecimal characters")
                 node = sha256(b"\x00" + leaf).digest()
                 count += 1
                 carry = count
                 while not carry & 1:
-                    node = sha256(b"\x01" + stack.pop() + node).digest()
+                    node = sha256(b"\x01" + pop() + node).digest()
                     carry >>= 1
-                stack.append(node)
+                push(node)
                 if count in fold_at:
                     root = node
                     for left in reversed(stack[:-1]):
                         root = sha256(b"\x01" + left + root).digest()
                     roots[count] = root
-            tail = tails.get(item)
+            tail = get_tail(item)
             if tail is None:
                 continue  # outside the scope, or a suspect already
+            last_sequence, last_hash, needle = tail
             if type(data) is not bytes:
                 data = bytes(data)  # memoryview from psycopg2
-            at = data.find(marker) + marker_length
+            at = find(data, marker) + marker_length
             if (
-                sequence != tail[0] + 1
+                sequence != last_sequence + 1
                 or sha256(data).digest() != leaf
                 or not stored_hash.islower()
                 or at < marker_length
-                or not data.startswith(tail[2], at)
-                or prev_column != tail[1]
-                or data.find(marker, at) != -1
+                or not data.startswith(needle, at)
+                or prev_column != last_hash
+                or find(data, marker, at) != -1
                 or data[at - marker_length - 1] not in b"{,"
             ):
                 suspects.add(item)
