@@ -102,28 +102,40 @@ def case_row(case: Case) -> dict:
     """The list row of a case whose owner NCB and lead officer were fetched with it, and its
     countries (with their country) and exploitation forms prefetched as the lists
     `country_rows` and `exploitation_form_rows` (`ncb_cases.api.views.cases.for_case_rows`)."""
+    return case_row_from_values(
+        case.__dict__,
+        owner_ncb=case.owner_ncb.code,
+        lead_officer=case.lead_officer.get_username() if case.lead_officer_id else None,
+        countries=[(item.country.iso2, item.role) for item in case.country_rows],
+        exploitation_forms=[item.form for item in case.exploitation_form_rows],
+    )
+
+
+def case_row_from_values(
+    values, *, owner_ncb: str, lead_officer: str | None, countries, exploitation_forms
+) -> dict:
+    """The list row from a case's column values (a model's `__dict__` or a `.values()` row)
+    and what hangs off it: no model instance needed (`ncb_cases.api.views.cases.case_rows`)."""
     return {
-        "public_id": str(case.public_id),
-        "reference": case.reference,
-        "title": case.title,
-        "status": case.status,
-        "outcome": case.outcome,
-        "offence_type": case.offence_type,
-        "exploitation_forms": [item.form for item in case.exploitation_form_rows],
-        "countries": [
-            {"country": item.country.iso2, "role": item.role} for item in case.country_rows
-        ],
-        "owner_ncb": case.owner_ncb.code,
-        "lead_officer": case.lead_officer.get_username() if case.lead_officer_id else None,
-        "opened_on": _date(case.opened_on),
-        "closed_on": _date(case.closed_on),
-        "confidentiality_level": case.confidentiality_level,
-        "handling_codes": list(case.handling_codes),
-        "source_reliability": case.source_reliability,
-        "information_accuracy": case.information_accuracy,
-        "minor_data_present": case.minor_data_present,
-        "created_at": _datetime(case.created_at),
-        "updated_at": _datetime(case.updated_at),
+        "public_id": str(values["public_id"]),
+        "reference": values["reference"],
+        "title": values["title"],
+        "status": values["status"],
+        "outcome": values["outcome"],
+        "offence_type": values["offence_type"],
+        "exploitation_forms": list(exploitation_forms),
+        "countries": [{"country": iso2, "role": role} for iso2, role in countries],
+        "owner_ncb": owner_ncb,
+        "lead_officer": lead_officer,
+        "opened_on": _date(values["opened_on"]),
+        "closed_on": _date(values["closed_on"]),
+        "confidentiality_level": values["confidentiality_level"],
+        "handling_codes": list(values["handling_codes"]),
+        "source_reliability": values["source_reliability"],
+        "information_accuracy": values["information_accuracy"],
+        "minor_data_present": values["minor_data_present"],
+        "created_at": _datetime(values["created_at"]),
+        "updated_at": _datetime(values["updated_at"]),
     }
 
 

@@ -5,6 +5,8 @@ the browser) and applied by `selectors.case_list_for_user`; a detail is read thr
 audited `selectors.case_detail_for_user`; every write is one service call.
 """
 
+from collections import defaultdict
+
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -28,11 +30,11 @@ from ncb_cases.api.serializers.cases import (
     CaseSerializer,
     CaseStatusChangeSerializer,
     CaseWriteSerializer,
-    case_row,
+    case_row_from_values,
 )
 from ncb_cases.api.views._common import CaseApiViewSet, user_by_username, validated
 from ncb_cases.filtersets import CaseFilterForm
-from ncb_cases.models import Case, CaseCountry
+from ncb_cases.models import Case, CaseCountry, CaseExploitationForm
 
 # What a case row shows besides the case itself: two queries per page, whatever its size.
 # Plain lists (`to_attr`), as `case_row` reads them: a related manager per row and per list
@@ -85,6 +87,48 @@ def for_case_rows(cases: QuerySet[Case]) -> QuerySet[Case]:
             *CASE_ROW_PREFETCH,
         )
     )
+
+
+def case_values(cases: QuerySet[Case]) -> QuerySet:
+    """A selector's cases as the `.values()` rows `case_rows` turns into list rows.
+
+    Plain rows, not model instances: building 50 instances and their prefetched relations
+    was a fifth of the time of a list request at 100,000 cases. The query joins only the
+    lead officer: joined to the owner NCB too, PostgreSQL joins every visible case before
+    keeping the newest 50.
+    """
+    return cases.select_related(None).values(*CASE_ROW_FIELDS, "lead_officer__username")
+
+
+def case_rows(page: list[dict]) -> list[dict]:
+    """The list rows of a page of `case_values`: three queries (NCB codes, countries,
+    exploitation forms) whatever the page size."""
+    ids = [row["id"] for row in page]
+    ncb_codes = dict(
+        NationalCentralBureau.objects.filter(id__in={row["owner_ncb_id"] for row in page})
+        .order_by()
+        .values_list("id", "code")
+    )
+    countries = defaultdict(list)
+    for case_id, iso2, role in CaseCountry.objects.filter(case_id__in=ids).values_list(
+        "case_id", "country__iso2", "role"
+    ):
+        countries[case_id].append((iso2, role))
+    forms = defaultdict(list)
+    for case_id, form in CaseExploitationForm.objects.filter(case_id__in=ids).values_list(
+        "case_id", "form"
+    ):
+        forms[case_id].append(form)
+    return [
+        case_row_from_values(
+            row,
+            owner_ncb=ncb_codes[row["owner_ncb_id"]],
+            lead_officer=row["lead_officer__username"],
+            countries=countries[row["id"]],
+            exploitation_forms=forms[row["id"]],
+        )
+        for row in page
+    ]
 
 
 LEAD_OFFICER_REFUSED = _("The lead officer must be an officer of the NCB that owns the case.")
@@ -167,14 +211,14 @@ class CaseViewSet(CaseApiViewSet):
 
     def list(self, request):
         filters = case_list_filters(request.query_params)
-        cases = for_case_rows(selectors.case_list_for_user(user=request.user, filters=filters))
+        cases = selectors.case_list_for_user(user=request.user, filters=filters)
         page = self.paginator.paginate_queryset(
-            cases,
+            case_values(cases),
             request,
             view=self,
             count=selectors.case_count_for_user(user=request.user, filters=filters),
         )
-        return self.get_paginated_response([case_row(case) for case in page])
+        return self.get_paginated_response(case_rows(page))
 
     def retrieve(self, request, public_id):
         case = selectors.case_detail_for_user(user=request.user, case_id=public_id, ip=self.ip)
