@@ -1,0 +1,106 @@
+"""Browser fixtures for the end-to-end tests: one Chromium per session, a context per test.
+
+The distribution's Chromium (`/usr/bin/chromium`) is driven by Playwright; no browser is ever
+downloaded. A failed test leaves a screenshot under `var/e2e-screenshots/` of the test's
+NCB_VAR_DIR (or the pytest tmp dir).
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "correct-horse-battery-staple"  # tests/factories.py: UserFactory.password
+
+if not CHROMIUM.exists():
+    pytest.skip(f"end-to-end tests need Chromium at {CHROMIUM}", allow_module_level=True)
+pytest.importorskip("playwright", reason="end-to-end tests need the playwright package")
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture(autouse=True)
+def _async_unsafe_allowed(monkeypatch):
+    # Playwright's sync API runs an event loop in the main thread; Django's ORM, used by the
+    # test itself, would otherwise refuse to run there.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+def _screenshot_dir(tmp_path_factory) -> Path:
+    var_dir = os.environ.get("NCB_VAR_DIR")
+    base = Path(var_dir) if var_dir else tmp_path_factory.getbasetemp()
+    directory = base / "e2e-screenshots"
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+@pytest.fixture
+def new_page(browser, request, tmp_path_factory):
+    """`new_page()`: a page in a fresh browser context (own cookies); screenshots on failure."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    failed = getattr(request.node, "rep_call", None) and request.node.rep_call.failed
+    if failed:
+        directory = _screenshot_dir(tmp_path_factory)
+        name = re.sub(r"[^A-Za-z0-9_.-]", "_", request.node.name)
+        for number, context in enumerate(contexts):
+            for page_number, page in enumerate(context.pages):
+                path = directory / f"{name}-{number}-{page_number}.png"
+                try:
+                    page.screenshot(path=str(path), full_page=True)
+                except Exception as error:  # a screenshot never hides the failure
+                    print(f"screenshot failed: {error}")
+                else:
+                    print(f"screenshot: {path}")
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def sign_in(live_server):
+    """`sign_in(page, user)`: fill the sign-in form as `user`, wait for the landing page."""
+
+    def sign(page, user):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Username").fill(user.get_username())
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+        assert "/accounts/login/" not in page.url, "sign-in failed"
+        return page
+
+    return sign
