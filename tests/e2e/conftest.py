@@ -21,9 +21,18 @@ CHROMIUM_ARGS = [
 ]
 PASSWORD = "correct-horse-battery-staple"  # tests/factories.py: UserFactory.password
 
-if not CHROMIUM.exists():
-    pytest.skip(f"end-to-end tests need Chromium at {CHROMIUM}", allow_module_level=True)
-pytest.importorskip("playwright", reason="end-to-end tests need the playwright package")
+
+def skip_module_without_browser() -> None:
+    """Skip the calling test module unless Chromium and Playwright are both installed.
+
+    (A conftest cannot skip itself: each test module calls this at import.)
+    """
+    if not CHROMIUM.exists():
+        pytest.skip(
+            f"end-to-end tests need the distribution's Chromium at {CHROMIUM}",
+            allow_module_level=True,
+        )
+    pytest.importorskip("playwright", reason="end-to-end tests need the playwright package")
 
 
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)
@@ -33,18 +42,24 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{report.when}", report)
 
 
-@pytest.fixture(autouse=True)
-def _async_unsafe_allowed(monkeypatch):
+@pytest.fixture(scope="package", autouse=True)
+def _async_unsafe_allowed():
     # Playwright's sync API runs an event loop in the main thread; Django's ORM, used by the
-    # test itself, would otherwise refuse to run there.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # tests and by the database fixtures' set-up and tear-down, would otherwise refuse to run
+    # there. Package-scoped, so that it outlives every test's database and is undone once the
+    # browser is closed, before the rest of the suite runs.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture(scope="package")
+def browser(_async_unsafe_allowed):
+    """One Chromium for all the end-to-end tests, closed when they are done (package scope:
+    Playwright's event loop must not outlive them, or the rest of the suite's ORM calls fail).
+    """
     from playwright.sync_api import sync_playwright
 
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True

@@ -7,7 +7,10 @@ from django.utils import timezone
 
 from contacts.choices import OfficerRole
 from ncb_cases.models import Case
+from tests.e2e.conftest import skip_module_without_browser
 from tests.factories import ContactPointFactory, CountryFactory, NcbFactory, officer_user
+
+skip_module_without_browser()
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -6,6 +6,9 @@ import pytest
 
 from evidence.models import EvidenceItem
 from ncb_cases import services
+from tests.e2e.conftest import skip_module_without_browser
+
+skip_module_without_browser()
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
