@@ -25,13 +25,21 @@ class LanguageChoiceField(forms.ModelMultipleChoiceField):
 
 
 class ServiceErrorsMixin:
+    """Show a service's ValidationError on the form: on its field, else above the form.
+
+    Every app's forms use this one; `service_error_fields` renames a service's error key to
+    the form field that collects it (for example a nested `to_custodian.country`).
+    """
+
+    service_error_fields: dict[str, str] = {}
+
     def add_service_errors(self, error: ValidationError) -> None:
-        """Show a service's ValidationError on the form: on its field, else above the form."""
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        else:
+        if not hasattr(error, "error_dict"):
             self.add_error(None, error.messages)
+            return
+        for key, messages in error.message_dict.items():
+            field = self.service_error_fields.get(key, key)
+            self.add_error(field if field in self.fields else None, messages)
 
 
 class ContactPointForm(ServiceErrorsMixin, forms.Form):

@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from contacts.forms import ServiceErrorsMixin
 from evidence.choices import CustodyAction, EvidenceKind, EvidenceState
 from evidence.models import EvidenceFile
 
@@ -37,16 +37,8 @@ SERVICE_ERROR_FIELDS = {
 }
 
 
-class ServiceErrorsMixin:
-    """Show a service's ValidationError on the form: on its field, else above the form."""
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error.messages)
-            return
-        for key, messages in error.message_dict.items():
-            field = SERVICE_ERROR_FIELDS.get(key, key)
-            self.add_error(field if field in self.fields else None, messages)
+class EvidenceServiceErrors(ServiceErrorsMixin):
+    service_error_fields = SERVICE_ERROR_FIELDS
 
 
 def _custodian(data: Mapping[str, Any], prefix: str) -> dict[str, str] | None:
@@ -106,7 +98,7 @@ class EvidenceFilterForm(forms.Form):
 # --- Items and files --------------------------------------------------------------------------
 
 
-class EvidenceItemForm(ServiceErrorsMixin, forms.Form):
+class EvidenceItemForm(EvidenceServiceErrors, forms.Form):
     """A new evidence item (`evidence_item_create`): what it is, how and where it was seized."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *EvidenceKind.choices])
@@ -177,7 +169,7 @@ class EvidenceItemForm(ServiceErrorsMixin, forms.Form):
         return data
 
 
-class EvidenceFileForm(ServiceErrorsMixin, forms.Form):
+class EvidenceFileForm(EvidenceServiceErrors, forms.Form):
     """A file attached to an item (`evidence_file_add`): an original, or a copy of one."""
 
     file = forms.FileField(label=_("File"), allow_empty_file=True)
@@ -387,7 +379,7 @@ ACTION_FORMS: dict[str, dict[str, Any]] = {
 }
 
 
-class CustodyActionForm(ServiceErrorsMixin, forms.Form):
+class CustodyActionForm(EvidenceServiceErrors, forms.Form):
     """One custody action's form; build it with `for_action` (fields depend on the action)."""
 
     def __init__(self, *args, action: str, **kwargs):
@@ -446,7 +438,7 @@ class CustodyActionForm(ServiceErrorsMixin, forms.Form):
 # --- Verification and dossiers ----------------------------------------------------------------
 
 
-class DossierExportForm(ServiceErrorsMixin, forms.Form):
+class DossierExportForm(EvidenceServiceErrors, forms.Form):
     """A court dossier asked for: why (audited), and whether the files' content goes in."""
 
     purpose = forms.CharField(

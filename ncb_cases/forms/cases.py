@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from contacts.forms import ServiceErrorsMixin
 from contacts.models import Country, NationalCentralBureau
 from ncb_cases import permissions
 from ncb_cases.choices import (
@@ -55,17 +56,6 @@ CASE_FORM_FIELDS = (
     "information_accuracy",
     "retention_review_on",
 )
-
-
-class ServiceErrorsMixin:
-    """Show a service's ValidationError on the form: on its field, else above the form."""
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        else:
-            self.add_error(None, error.messages)
 
 
 class UserChoiceField(forms.ModelChoiceField):

@@ -19,6 +19,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from contacts.forms import ServiceErrorsMixin
 from contacts.models import Country
 from ncb_cases.choices import (
     DocumentAuthenticity,
@@ -32,6 +33,7 @@ from ncb_cases.choices import (
     Sex,
     VehicleType,
 )
+from ncb_cases.forms.cases import DATE_WIDGET
 from ncb_cases.pseudonyms import DocumentView, PersonView
 
 # The fields of a person that identify them; for a protected person they are edited only by a
@@ -58,7 +60,6 @@ CONTEXT_FORM_FIELDS = (
     "relationship_to_trafficker",
     "referred_to_support",
 )
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _lines(value: str) -> list[str]:
@@ -67,17 +68,6 @@ def _lines(value: str) -> list[str]:
 
 def _blank(label):
     return [("", label)]
-
-
-class ServiceErrorsMixin:
-    """Show a service's ValidationError on the form: on its field, else above the form."""
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for name, messages in error.message_dict.items():
-                self.add_error(name if name in self.fields else None, messages)
-        else:
-            self.add_error(None, error.messages)
 
 
 class CountryChoiceField(forms.ModelChoiceField):
@@ -142,7 +132,7 @@ class PersonForm(ServiceErrorsMixin, forms.Form):
     exploitation_started_on = forms.DateField(
         label=_("Exploitation started on"),
         required=False,
-        widget=DATE_INPUT,
+        widget=DATE_WIDGET,
         help_text=_("Decides, with the date of birth, whether the person was a child."),
     )
     roles_in_process = forms.MultipleChoiceField(
@@ -277,8 +267,8 @@ class DocumentForm(forms.Form):
         help_text=_("ICAO code, e.g. NGA."),
         widget=forms.TextInput(attrs={"size": 4, "autocapitalize": "characters"}),
     )
-    issued_on = forms.DateField(label=_("Issued on"), required=False, widget=DATE_INPUT)
-    expires_on = forms.DateField(label=_("Expires on"), required=False, widget=DATE_INPUT)
+    issued_on = forms.DateField(label=_("Issued on"), required=False, widget=DATE_WIDGET)
+    expires_on = forms.DateField(label=_("Expires on"), required=False, widget=DATE_WIDGET)
     authenticity = forms.ChoiceField(
         label=_("Authenticity"),
         choices=DocumentAuthenticity.choices,

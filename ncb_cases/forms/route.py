@@ -7,8 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from contacts.forms import ServiceErrorsMixin
 from ncb_cases.choices import BorderCrossingMethod, RouteStage, TransportMode
-from ncb_cases.forms.persons import DATE_INPUT, CountryChoiceField, ServiceErrorsMixin
+from ncb_cases.forms.cases import DATE_WIDGET
+from ncb_cases.forms.persons import CountryChoiceField
 
 # The tri-state "was the border crossed regularly?" as a select: unknown, yes, no.
 _REGULAR_CHOICES = (("", _("Unknown or no border")), ("yes", _("Yes")), ("no", _("No")))
@@ -34,8 +36,8 @@ class RouteLegForm(ServiceErrorsMixin, forms.Form):
         choices=[("", _("Not known")), *BorderCrossingMethod.choices],
         required=False,
     )
-    departed_on = forms.DateField(label=_("Departed on"), required=False, widget=DATE_INPUT)
-    arrived_on = forms.DateField(label=_("Arrived on"), required=False, widget=DATE_INPUT)
+    departed_on = forms.DateField(label=_("Departed on"), required=False, widget=DATE_WIDGET)
+    arrived_on = forms.DateField(label=_("Arrived on"), required=False, widget=DATE_WIDGET)
     persons = forms.MultipleChoiceField(
         label=_("Persons who travelled this leg"),
         required=False,

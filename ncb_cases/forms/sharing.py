@@ -14,9 +14,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from contacts.forms import ServiceErrorsMixin
 from contacts.models import NationalCentralBureau
 from ncb_cases.choices import ShareAccess
-from ncb_cases.forms.cases import DATE_WIDGET, ServiceErrorsMixin, UserChoiceField
+from ncb_cases.forms.cases import DATE_WIDGET, UserChoiceField
 from ncb_cases.models import Case
 from ncb_cases.services import CASE_SHARE_MAX_DAYS
 

@@ -6,7 +6,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from ncb_cases.forms.cases import DATE_WIDGET, ServiceErrorsMixin, UserChoiceField
+from contacts.forms import ServiceErrorsMixin
+from ncb_cases.forms.cases import DATE_WIDGET, UserChoiceField
 
 
 class TaskForm(ServiceErrorsMixin, forms.Form):
