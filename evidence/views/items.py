@@ -18,7 +18,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -36,12 +35,16 @@ from ncb_cases import permissions
 from ncb_cases import selectors as case_selectors
 from ncb_cases.audit import request_ip
 from ncb_cases.models import Case
+from ncb_cases.views.filtered_list import (
+    SEARCH_MARKER,
+    filter_data,
+    redirect_to_filtered_list,
+)
 
 ITEM_PAGE_SIZE = 25
 # The search term never travels in a URL (a description may name a person): the filter form
 # is POSTed, the term kept in the session, and the list's URL only says `search=1`.
 SEARCH_SESSION_KEY = "evidence.item_list.q"
-SEARCH_MARKER = "search"
 CUSTODIAN_CHANGES = (CustodyAction.COLLECTED, CustodyAction.ACCEPTED, CustodyAction.RETURNED)
 
 
@@ -63,28 +66,6 @@ def item_for_change(request: HttpRequest, item_id) -> EvidenceItem:
 # --- The list of every visible item -----------------------------------------------------------
 
 
-def _filter_data(request: HttpRequest) -> QueryDict:
-    data = request.GET.copy()
-    if data.get(SEARCH_MARKER) == "1" and "q" not in data:
-        data["q"] = request.session.get(SEARCH_SESSION_KEY, "")
-    return data
-
-
-def _redirect_to_filtered_list(request: HttpRequest, form: EvidenceFilterForm):
-    query = QueryDict(mutable=True)
-    for name, value in form.cleaned_data.items():
-        if name != "q" and value:
-            query[name] = value
-    term = form.cleaned_data.get("q", "").strip()
-    if term:
-        request.session[SEARCH_SESSION_KEY] = term
-        query[SEARCH_MARKER] = "1"
-    else:
-        request.session.pop(SEARCH_SESSION_KEY, None)
-    url = reverse("evidence:list")
-    return redirect(f"{url}?{query.urlencode()}" if query else url)
-
-
 def _page_url(query: QueryDict, number: int) -> str:
     query = query.copy()
     query["page"] = number
@@ -99,9 +80,11 @@ def item_list(request):
     if request.method == "POST":
         form = EvidenceFilterForm(request.POST)
         if form.is_valid():
-            return _redirect_to_filtered_list(request, form)
+            return redirect_to_filtered_list(
+                request, form, url_name="evidence:list", session_key=SEARCH_SESSION_KEY
+            )
     else:
-        data = _filter_data(request)
+        data = filter_data(request, session_key=SEARCH_SESSION_KEY)
         keys = set(data) - {"page", SEARCH_MARKER}
         form = EvidenceFilterForm(data if keys else None)
     items = EvidenceItem.objects.none()

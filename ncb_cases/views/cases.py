@@ -23,7 +23,6 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -47,6 +46,11 @@ from ncb_cases.forms.cases import (
 )
 from ncb_cases.models import Case, CaseCountry
 from ncb_cases.pagination import KnownCountPaginator
+from ncb_cases.views.filtered_list import (
+    SEARCH_MARKER,
+    filter_data,
+    redirect_to_filtered_list,
+)
 
 CASE_PAGE_SIZE = 25
 CASE_MAX_PAGE_SIZE = 100
@@ -56,7 +60,6 @@ AUDIT_PAGE_SIZE = 50
 # server logs, browser history and Referer headers): the filter form is POSTed, the term kept
 # in the session, and the list's URL only says `search=1`.
 SEARCH_SESSION_KEY = "ncb_cases.case_list.q"
-SEARCH_MARKER = "search"
 
 
 # --- Shared by every case page ----------------------------------------------------------------
@@ -144,33 +147,6 @@ def _page_size(request: HttpRequest) -> int:
     return min(max(size, 1), CASE_MAX_PAGE_SIZE)
 
 
-def _filter_data(request: HttpRequest) -> QueryDict:
-    """The list's filters: the URL's, plus the search term kept in the session."""
-    data = request.GET.copy()
-    if data.get(SEARCH_MARKER) == "1" and "q" not in data:
-        data["q"] = request.session.get(SEARCH_SESSION_KEY, "")
-    return data
-
-
-def _redirect_to_filtered_list(request: HttpRequest, form):
-    """After a valid POST of the filters: keep the term in the session, the rest in the URL."""
-    query = QueryDict(mutable=True)
-    for name in form.fields:
-        if name == "q":
-            continue
-        values = [value for value in request.POST.getlist(name) if value != ""]
-        if values:
-            query.setlist(name, values)
-    term = form.cleaned_data.get("q", "").strip()
-    if term:
-        request.session[SEARCH_SESSION_KEY] = term
-        query[SEARCH_MARKER] = "1"
-    else:
-        request.session.pop(SEARCH_SESSION_KEY, None)
-    url = reverse("cases:list")
-    return redirect(f"{url}?{query.urlencode()}" if query else url)
-
-
 def _lead_officer_choices(request: HttpRequest):
     officer = permissions.case_reader(request.user)
     if officer is None:
@@ -186,9 +162,11 @@ def case_list(request):
     if request.method == "POST":
         form = case_filter_form_for_browser(request.POST, lead_officers=lead_officers)
         if form.is_valid():
-            return _redirect_to_filtered_list(request, form)
+            return redirect_to_filtered_list(
+                request, form, url_name="cases:list", session_key=SEARCH_SESSION_KEY
+            )
     else:
-        data = _filter_data(request)
+        data = filter_data(request, session_key=SEARCH_SESSION_KEY)
         filter_keys = set(data) - {"page", "page_size", SEARCH_MARKER}
         form = case_filter_form_for_browser(
             data if filter_keys else None, lead_officers=lead_officers
