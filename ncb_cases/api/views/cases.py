@@ -147,9 +147,6 @@ def form_errors(form) -> dict[str, list[str]]:
 def case_list_filters(query_params) -> dict[str, object]:
     """The validated filters of a case list (400 naming the parameter when invalid)."""
     params = query_params.copy()
-    for key in list(params):
-        # `?status=` (as an HTML form sends an untouched field) filters nothing.
-        params.setlist(key, [value for value in params.getlist(key) if value.strip()])
     if params.get("search") and not params.get("q"):
         params["q"] = params["search"]
     form = CaseFilterForm(params)
