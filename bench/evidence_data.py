@@ -164,7 +164,8 @@ def _ensure_current_key_checkpoint(log) -> None:
     """A dossier needs the latest checkpoint signed by the current key; a new key (var/ wiped)
     gets one: a checkpoint is signed only over a grown log, so one EXAMINED event is recorded
     first, through the service, on an item in custody other than the dossier item."""
-    from evidence import checkpointing, keys
+    from evidence import checkpointing
+    from ncb_cases import keys
 
     latest = checkpointing.custody_checkpoint_latest()
     if latest is not None and latest.kid == keys.signing_key_id():

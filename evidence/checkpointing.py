@@ -3,7 +3,7 @@
 The custody log is every custody event of the instance in `log_index` order (0, 1, 2 …, the
 order appends committed: `evidence.services._common.next_log_index`); its Merkle leaves are
 the events' hashes (`evidence.merkle.event_leaf`). A checkpoint signs the RFC 6962 root of the
-first `tree_size` leaves with the instance key (`evidence.keys`).
+first `tree_size` leaves with the instance key (`ncb_cases.keys`).
 
 Nothing here holds the log in memory. `log_scan` reads the leaves once, streamed from the
 database, through the same stack of perfect subtrees as `evidence.merkle.merkle_root`, and
@@ -28,10 +28,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from evidence import keys
 from evidence.checkpoints import checkpoint_sign
 from evidence.merkle import EMPTY_ROOT, event_leaf
 from evidence.models import CustodyCheckpoint, CustodyEvent
+from ncb_cases import keys
 
 logger = logging.getLogger(__name__)
 
@@ -225,7 +225,7 @@ def custody_checkpoint_build(*, now: dt.datetime | None = None) -> CustodyCheckp
 
     Safe to run concurrently (beat, a dossier export): a size is signed once (unique
     `tree_size`); the loser of a race gets the winner's row. Needs the instance key
-    (`evidence.keys`). System action: no actor, no audit row; logged.
+    (`ncb_cases.keys`). System action: no actor, no audit row; logged.
     """
     latest = custody_checkpoint_latest()
     tree_size = log_size()

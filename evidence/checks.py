@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.checks import Error, Tags, register
 from django.db import connections
 
-from evidence import keys
+from ncb_cases import keys
 
 APPEND_ONLY_TABLES = (
     "evidence_custodyevent",
@@ -99,7 +99,7 @@ def check_custody_role(app_configs, databases=None, **kwargs) -> list[Error]:
 def signing_key_errors() -> list[Error]:
     """An error when DEBUG is off and the instance signing key does not load.
 
-    With DEBUG on a development key is generated on first use (`evidence.keys`), so there is
+    With DEBUG on a development key is generated on first use (`ncb_cases.keys`), so there is
     nothing to check (and a check must not create one as a side effect).
     """
     if settings.DEBUG:

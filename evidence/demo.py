@@ -40,8 +40,8 @@ from django.utils import timezone
 from contacts.permissions import officer_of
 from evidence import checkpointing, services
 from evidence.choices import CustodyAction, EvidenceKind
-from evidence.keys import SigningKeyUnavailable
 from evidence.models import EvidenceItem
+from ncb_cases.keys import SigningKeyUnavailable
 from ncb_cases.models import Case
 
 MAMA_JOY_FR = "Mama Joy network: sexual exploitation of Nigerian women in Paris (fictitious)"

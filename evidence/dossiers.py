@@ -8,7 +8,7 @@ log grew, and writes the ZIP laid out by `evidence.dossier_format`:
 - manifest.json: every custody event of the item(s) as stored (canonical bytes, hashes), each
   event's position in the log and its inclusion proof against the checkpoint, the signed
   checkpoint, the instance's public key, a description of each item and its files; signed with
-  the instance key (`evidence.keys`);
+  the instance key (`ncb_cases.keys`);
 - dossier.pdf: the same record for people (`evidence.pdf`, drawn from the manifest itself);
 - files/<sha256>: each evidence file's content when asked (streamed 1 MB at a time and
   re-hashed on the way: a stored file that no longer matches its SHA-256 fails the export);
@@ -41,7 +41,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evidence import checkpointing, dossier_format, keys, storage
+from evidence import checkpointing, dossier_format, storage
 from evidence.choices import DossierStatus
 from evidence.hashing import utc_timestamp, verify_chain
 from evidence.models import (
@@ -52,6 +52,7 @@ from evidence.models import (
     EvidenceItem,
 )
 from evidence.pdf import dossier_pdf
+from ncb_cases import keys
 from ncb_cases.audit import audit_record
 from ncb_cases.choices import AuditAction
 from ncb_cases.models import Case

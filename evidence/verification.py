@@ -38,7 +38,6 @@ from django.db import DataError, connection, transaction
 from django.db.models import BinaryField, F, Func, Q, QuerySet, TextField, Value, When
 from django.db.models import Case as DjangoCase
 
-from evidence import keys
 from evidence.checkpointing import CustodyLogError, LogScan, log_scan, log_size
 from evidence.checkpoints import CheckpointError, checkpoint_verify
 from evidence.hashing import (
@@ -52,6 +51,7 @@ from evidence.hashing import (
 )
 from evidence.merkle import EMPTY_ROOT
 from evidence.models import CustodyCheckpoint, CustodyEvent, EvidenceItem
+from ncb_cases import keys
 from ncb_cases.models import Case
 
 SIGNATURE = "signature"

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evidence import checkpointing, keys, services
+from evidence import checkpointing, services
 from evidence.checkpoints import checkpoint_verify, checkpoints_consistent
 from evidence.merkle import (
     MerkleTree,
@@ -20,6 +20,7 @@ from evidence.merkle import (
     verify_inclusion,
 )
 from evidence.models import CustodyCheckpoint, CustodyEvent
+from ncb_cases import keys
 from tests.evidence.factories import evidence_item
 from tests.evidence.tampering import disable_custody_triggers, sql
 

@@ -23,9 +23,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from pypdf import PdfReader
 
-from evidence import dossier_format, dossiers, keys, services, storage
+from evidence import dossier_format, dossiers, services, storage
 from evidence.choices import DossierStatus
 from evidence.models import CustodyEvent, DossierExport
+from ncb_cases import keys
 from ncb_cases.choices import AuditAction
 from ncb_cases.models import AuditEvent
 from tests.evidence.dossiers import flip_hex

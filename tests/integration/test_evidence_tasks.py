@@ -11,12 +11,13 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from evidence import dossiers, keys, services
+from evidence import dossiers, services
 from evidence.checkpoints import checkpoint_verify
 from evidence.choices import DossierStatus
 from evidence.models import CustodyCheckpoint, CustodyEvent, DossierExport
 from evidence.tasks import build_custody_checkpoint
 from evidence.verify import verify_dossier
+from ncb_cases import keys
 from tests.evidence.factories import add_file, evidence_item
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]

@@ -19,9 +19,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contacts.api.serializers import ErrorSerializer
-from evidence import checkpointing, keys
+from evidence import checkpointing
 from evidence.api.serializers import CheckpointAnswerSerializer
 from evidence.models import CustodyCheckpoint
+from ncb_cases import keys
 from ncb_cases.api.schema import READ_ERRORS, VALIDATION_ERROR
 from ncb_cases.api.views._common import CaseDataAccess
 

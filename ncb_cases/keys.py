@@ -1,7 +1,7 @@
 """The instance's Ed25519 signing key: where it comes from, its public key and key id.
 
 One key signs everything this instance vouches for: custody checkpoints, court-dossier
-manifests and (later) outgoing HST messages, so a partner registers one public key per
+manifests and outgoing HST messages, so a partner registers one public key per
 instance. Each signed format carries its own `format` label, so a signature over one kind of
 document can never pass for another.
 
@@ -24,7 +24,9 @@ signs thousands of events without re-reading the file, and a replaced file is pi
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 import os
 import sys
 import tempfile
@@ -35,8 +37,6 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-
-from evidence.checkpoints import key_id, public_key_text
 
 KEY_FILE_SETTING = "NCB_SIGNING_KEY_FILE"
 PASSPHRASE_SETTING = "NCB_SIGNING_KEY_PASSPHRASE"
@@ -144,11 +144,20 @@ def signing_public_key() -> Ed25519PublicKey:
     return signing_private_key().public_key()
 
 
+def _raw_public_key() -> bytes:
+    return signing_public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+
+
 def signing_key_id() -> str:
-    """The kid of the instance's key: first 16 hex digits of SHA-256 of the raw public key."""
-    return key_id(signing_public_key())
+    """The kid of the instance's key: first 16 hex digits of SHA-256 of the raw public key.
+
+    The rule of `messages_hst.signing.key_id` and `evidence.checkpoints.key_id` (written out
+    here because this app may import neither), so one key has one kid everywhere."""
+    return hashlib.sha256(_raw_public_key()).hexdigest()[:16]
 
 
 def signing_public_key_text() -> str:
     """The public key as partners register it: unpadded base64url of its raw 32 bytes."""
-    return public_key_text(signing_public_key())
+    return base64.urlsafe_b64encode(_raw_public_key()).rstrip(b"=").decode("ascii")

@@ -9,8 +9,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from evidence import keys
 from evidence.checkpoints import key_id, public_key_from_text
+from ncb_cases import keys
 
 
 @pytest.fixture(autouse=True)
