@@ -441,5 +441,7 @@ class AuditAction(models.TextChoices):
     REVOKE = "REVOKE", _("Revoke victim identity access")
     EXPORT = "EXPORT", _("Export")
     SEND = "SEND", _("Send")
+    APPROVE = "APPROVE", _("Approve")
+    RECEIVE = "RECEIVE", _("Receive")
     VIEW_VICTIM_IDENTITY = "VIEW_VICTIM_IDENTITY", _("View victim identity")
     DENIED = "DENIED", _("Denied")

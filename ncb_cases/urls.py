@@ -30,6 +30,7 @@ api_v1_patterns = [
     path("", include("contacts.api.urls")),
     path("", include("ncb_cases.api.urls")),
     path("", include("evidence.api.urls")),
+    path("", include("messages_hst.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -42,6 +43,7 @@ urlpatterns = [
     path("contacts/", include("contacts.urls")),
     path("cases/", include("ncb_cases.case_urls")),
     path("evidence/", include("evidence.urls")),
+    path("messages/", include("messages_hst.urls")),
     path("admin/", admin.site.urls),
     # The language switcher must work on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -1,5 +1,6 @@
 from .directory import ContactPoint, Language
 from .geography import Country, NationalCentralBureau, Region, SubRegionalBureau
+from .keys import NCBPublicKey
 from .people import ApiToken, Notification, Officer
 from .reference import ReferenceDataLoad
 
@@ -8,6 +9,7 @@ __all__ = [
     "ContactPoint",
     "Country",
     "Language",
+    "NCBPublicKey",
     "NationalCentralBureau",
     "Notification",
     "Officer",

@@ -1,0 +1,16 @@
+"""The HST message domain's models (DESIGN.md §4, HST.md). Read through selectors, write
+through services and the pipeline."""
+
+from .delivery import Delivery, DeliveryAttempt
+from .inbound import InboundMessage
+from .outbound import HSTMessage, OutboxEntry
+from .requests import TrackedRequest
+
+__all__ = [
+    "Delivery",
+    "DeliveryAttempt",
+    "HSTMessage",
+    "InboundMessage",
+    "OutboxEntry",
+    "TrackedRequest",
+]
