@@ -1,4 +1,4 @@
-"""Code lists of the message lifecycles (HST.md §5–§6). Values are never renamed; labels may be."""
+"""Code lists of the message lifecycles (HST.md §5, §6). Values are never renamed."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -9,7 +9,7 @@ from messages_hst.models.outbound import HSTMessage
 
 
 class Delivery(models.Model):
-    """Getting one message to one recipient NCB (HST.md §6–§7): retried with backoff until a
+    """Getting one message to one recipient NCB (HST.md §6, §7): retried with backoff until a
     verified RECEIPT marks it DELIVERED or its priority's deadline makes it DEAD; the
     recipient's RESPONSE then makes it ACCEPTED or REJECTED."""
 

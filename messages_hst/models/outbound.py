@@ -12,7 +12,7 @@ from ncb_cases.models import Case
 
 
 class HSTMessage(models.Model):
-    """An outgoing HST message (HST.md §2–§6).
+    """An outgoing HST message (HST.md §2 to §6).
 
     `document` is the structured message without its signature: edited while DRAFT, frozen from
     approval on. The delivery pipeline signs it once; `signed_bytes` (the RFC 8785 bytes of the
@@ -104,13 +104,13 @@ class HSTMessage(models.Model):
     def __str__(self) -> str:
         return f"{self.message_type} {self.message_id}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("messages_hst:detail", kwargs={"message_id": self.message_id})
+
     @property
     def public_id(self) -> uuid.UUID:
         """The id in URLs and audit events: the message id partners know it by."""
         return self.message_id
-
-    def get_absolute_url(self) -> str:
-        return reverse("messages_hst:detail", kwargs={"message_id": self.message_id})
 
 
 class OutboxEntry(models.Model):
