@@ -246,6 +246,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evidence.tasks.build_custody_checkpoint",
         "schedule": 10 * 60,
     },
+    # Re-enqueues HST deliveries a broker outage or a lost worker left behind (HST.md §7.1).
+    "hst-outbox-relay": {
+        "task": "messages_hst.tasks.relay_outbox",
+        "schedule": 60,
+    },
 }
 
 # --- Mail -----------------------------------------------------------------------------------
@@ -305,6 +310,14 @@ CONTACT_POINT_STALE_AFTER_DAYS = int(os.environ.get("CONTACT_POINT_STALE_AFTER_D
 # A stale contact's supervisors are reminded again after this many days, not at every beat.
 CONTACT_POINT_REMINDER_INTERVAL_DAYS = 7
 API_TOKEN_DEFAULT_EXPIRY_DAYS = 90
+
+# HST messages (HST.md §7): the largest body the inbox accepts (413 above), where gateway
+# deliveries are dropped for the I-24/7 gateway, and whether peers may be reached over plain
+# HTTP (only for tests and the two-instance demo on 127.0.0.1; production peers use HTTPS).
+HST_INBOX_MAX_BYTES = int(os.environ.get("HST_INBOX_MAX_BYTES", str(10 * 1024 * 1024)))
+HST_GATEWAY_DIR = Path(os.environ.get("HST_GATEWAY_DIR", VAR_DIR / "hst-gateway"))
+HST_PEER_ALLOW_HTTP = env_flag("HST_PEER_ALLOW_HTTP", False)
+HST_PEER_TIMEOUT_SECONDS = float(os.environ.get("HST_PEER_TIMEOUT_SECONDS", "10"))
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
