@@ -5,12 +5,16 @@ on (keyed by field where one is at fault) and refuse actors without the right wi
 `PermissionDenied`; adapters turn the latter into the same 404 as a missing object.
 """
 
+import base64
+import hashlib
+import re
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +30,7 @@ from contacts.models import (
     ContactPoint,
     Language,
     NationalCentralBureau,
+    NCBPublicKey,
     Notification,
     Officer,
     SubRegionalBureau,
@@ -409,3 +414,56 @@ def api_token_revoke(*, user: AbstractBaseUser, token_id: int) -> None:
     )
     if not updated:
         raise ApiToken.DoesNotExist
+
+
+# --- Partners' signing keys -----------------------------------------------------------------
+
+
+def _public_key_raw(text: str) -> bytes:
+    """The 32 raw bytes of an Ed25519 public key written as unpadded base64url (HST.md §2)."""
+    text = (text or "").strip()
+    if not re.fullmatch(r"[A-Za-z0-9_-]{43}", text):
+        raise ValidationError(
+            {"public_key": [_("Enter the 43-character base64url form of an Ed25519 public key.")]}
+        )
+    raw = base64.urlsafe_b64decode(text + "=")
+    if base64.urlsafe_b64encode(raw).rstrip(b"=").decode() != text:
+        raise ValidationError({"public_key": [_("This is not a canonical base64url key.")]})
+    try:
+        Ed25519PublicKey.from_public_bytes(raw)
+    except ValueError:
+        raise ValidationError({"public_key": [_("This is not an Ed25519 public key.")]}) from None
+    return raw
+
+
+@transaction.atomic
+def ncb_public_key_register(
+    *,
+    ncb: NationalCentralBureau,
+    public_key: str,
+    note: str = "",
+    actor: AbstractBaseUser | None = None,
+) -> NCBPublicKey:
+    """Register a partner NCB's public key (idempotent: the same key again returns its row and
+    re-activates it if it was revoked). The kid is SHA-256 of the raw key, first 16 hex
+    digits, the rule of `messages_hst.signing.key_id`."""
+    raw = _public_key_raw(public_key)
+    kid = hashlib.sha256(raw).hexdigest()[:16]
+    key, created = NCBPublicKey.objects.get_or_create(
+        ncb=ncb,
+        kid=kid,
+        defaults={"public_key": public_key.strip(), "note": note.strip(), "registered_by": actor},
+    )
+    if not created and key.revoked_at is not None:
+        key.revoked_at = None
+        key.save(update_fields=["revoked_at"])
+    return key
+
+
+@transaction.atomic
+def ncb_public_key_revoke(*, key: NCBPublicKey) -> NCBPublicKey:
+    """Stop trusting a key; the row stays, so earlier verifications remain explainable."""
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+    return key

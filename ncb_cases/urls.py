@@ -20,6 +20,7 @@ api_root = APIRootView.as_view(
         "search": "case-search",
         "evidence": "evidence-list",
         "custody-checkpoints": "custody-checkpoints",
+        "messages": "message-list",
         "schema": "api-schema",
         "docs": "api-docs",
     }
