@@ -21,6 +21,7 @@ from contacts.models import (
     Country,
     Language,
     NationalCentralBureau,
+    NCBPublicKey,
     Notification,
     Officer,
     ReferenceDataLoad,
@@ -94,6 +95,18 @@ class NationalCentralBureauAdminForm(forms.ModelForm):
         )
 
 
+class NCBPublicKeyInline(admin.TabularInline):
+    model = NCBPublicKey
+    extra = 0
+    fields = ("kid", "public_key", "note", "registered_at", "revoked_at")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(NationalCentralBureau)
 class NationalCentralBureauAdmin(admin.ModelAdmin):
     form = NationalCentralBureauAdminForm
@@ -104,9 +117,55 @@ class NationalCentralBureauAdmin(admin.ModelAdmin):
     autocomplete_fields = ("country",)
     readonly_fields = ("group", "created_at", "updated_at")
 
+    inlines = [NCBPublicKeyInline]
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         services.ncb_ensure_group(ncb=obj)
+
+
+class NCBPublicKeyAdminForm(forms.ModelForm):
+    class Meta:
+        model = NCBPublicKey
+        fields = ("ncb", "public_key", "note")
+
+    def clean_public_key(self) -> str:
+        services.public_key_raw(self.cleaned_data["public_key"])
+        return self.cleaned_data["public_key"].strip()
+
+
+@admin.register(NCBPublicKey)
+class NCBPublicKeyAdmin(admin.ModelAdmin):
+    """Partners' signing keys: added through the service (which derives the kid and refuses a
+    malformed key), never edited; revoking keeps the row."""
+
+    form = NCBPublicKeyAdminForm
+    list_display = ("ncb", "kid", "registered_at", "revoked_at", "note")
+    list_filter = ("revoked_at",)
+    search_fields = ("ncb__code", "ncb__name", "kid")
+    list_select_related = ("ncb",)
+    fields = ("ncb", "public_key", "note", "kid", "registered_at", "registered_by", "revoked_at")
+    readonly_fields = ("kid", "registered_at", "registered_by", "revoked_at")
+    autocomplete_fields = ("ncb",)
+    actions = ["revoke_keys"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change):
+        key = services.ncb_public_key_register(
+            ncb=obj.ncb, public_key=obj.public_key, note=obj.note, actor=request.user
+        )
+        obj.pk, obj.kid = key.pk, key.kid
+
+    @admin.action(description=_("Revoke the selected keys"))
+    def revoke_keys(self, request, queryset):
+        for key in queryset:
+            services.ncb_public_key_revoke(key=key)
+        self.message_user(request, _("Keys revoked."), messages.SUCCESS)
 
 
 # --- The directory --------------------------------------------------------------------------

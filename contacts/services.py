@@ -419,20 +419,19 @@ def api_token_revoke(*, user: AbstractBaseUser, token_id: int) -> None:
 # --- Partners' signing keys -----------------------------------------------------------------
 
 
-def _public_key_raw(text: str) -> bytes:
-    """The 32 raw bytes of an Ed25519 public key written as unpadded base64url (HST.md §2)."""
+def public_key_raw(text: str) -> bytes:
+    """The 32 raw bytes of an Ed25519 public key written as unpadded base64url (HST.md §2);
+    ValidationError saying what is wrong otherwise."""
     text = (text or "").strip()
     if not re.fullmatch(r"[A-Za-z0-9_-]{43}", text):
-        raise ValidationError(
-            {"public_key": [_("Enter the 43-character base64url form of an Ed25519 public key.")]}
-        )
+        raise ValidationError(_("Enter the 43-character base64url form of an Ed25519 public key."))
     raw = base64.urlsafe_b64decode(text + "=")
     if base64.urlsafe_b64encode(raw).rstrip(b"=").decode() != text:
-        raise ValidationError({"public_key": [_("This is not a canonical base64url key.")]})
+        raise ValidationError(_("This is not the canonical base64url form of a key."))
     try:
         Ed25519PublicKey.from_public_bytes(raw)
     except ValueError:
-        raise ValidationError({"public_key": [_("This is not an Ed25519 public key.")]}) from None
+        raise ValidationError(_("This is not an Ed25519 public key.")) from None
     return raw
 
 
@@ -447,7 +446,10 @@ def ncb_public_key_register(
     """Register a partner NCB's public key (idempotent: the same key again returns its row and
     re-activates it if it was revoked). The kid is SHA-256 of the raw key, first 16 hex
     digits, the rule of `messages_hst.signing.key_id`."""
-    raw = _public_key_raw(public_key)
+    try:
+        raw = public_key_raw(public_key)
+    except ValidationError as error:
+        raise ValidationError({"public_key": error.messages}) from None
     kid = hashlib.sha256(raw).hexdigest()[:16]
     key, created = NCBPublicKey.objects.get_or_create(
         ncb=ncb,

@@ -2,6 +2,7 @@ import itertools
 from datetime import timedelta
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,12 +16,14 @@ from contacts.models import (
     Country,
     Language,
     NationalCentralBureau,
+    NCBPublicKey,
     Notification,
     Officer,
     ReferenceDataLoad,
     Region,
     SubRegionalBureau,
 )
+from messages_hst import signing
 from tests.factories import (
     ContactPointFactory,
     CountryFactory,
@@ -97,6 +100,11 @@ def add_reference_data_load():
     return ReferenceDataLoad.objects.create(version=f"test.{next(_serial)}")
 
 
+def add_public_key():
+    key_text = signing.public_key_to_text(Ed25519PrivateKey.generate().public_key())
+    return services.ncb_public_key_register(ncb=add_ncb(), public_key=key_text)
+
+
 ADD_ROW = {
     Region: add_region,
     SubRegionalBureau: add_bureau,
@@ -108,6 +116,7 @@ ADD_ROW = {
     Notification: add_notification,
     ApiToken: add_api_token,
     ReferenceDataLoad: add_reference_data_load,
+    NCBPublicKey: add_public_key,
 }
 
 
@@ -314,3 +323,23 @@ def test_admin_edit_of_a_current_designation_goes_through_the_service(
     assert contact.phone_24_7 == "+33199000023"
     assert contact.last_verified_by == admin_user
     assert not contact.is_stale
+
+
+def test_a_partner_key_added_in_admin_gets_its_kid_and_a_malformed_one_is_a_form_error(
+    admin_client, ncb_de
+):
+    # given
+    key_text = signing.public_key_to_text(Ed25519PrivateKey.generate().public_key())
+    add_url = reverse("admin:contacts_ncbpublickey_add")
+
+    # when
+    bad = admin_client.post(add_url, {"ncb": ncb_de.pk, "public_key": "not-a-key", "note": ""})
+    good = admin_client.post(add_url, {"ncb": ncb_de.pk, "public_key": key_text, "note": "2026"})
+
+    # then
+    assert bad.status_code == 200
+    assert "public_key" in bad.context["adminform"].form.errors
+    assert good.status_code == 302
+    key = NCBPublicKey.objects.get()
+    assert key.kid == signing.key_id(signing.public_key_from_text(key_text))
+    assert key.registered_by is not None
