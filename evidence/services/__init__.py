@@ -10,12 +10,9 @@ Elsewhere in the evidence domain, each in one place for every adapter: court dos
 signed checkpoints) in `evidence.verification`; checkpoints in `evidence.checkpointing`.
 """
 
-from .custody import (
-    EVENT_DATA_FIELDS,
-    RECORDABLE_ACTIONS,
-    allowed_actions,
+from .custody import EVENT_DATA_FIELDS, RECORDABLE_ACTIONS, allowed_actions, custody_event_append
+from .custody_actions import (
     custody_destroy,
-    custody_event_append,
     custody_examine,
     custody_present_in_court,
     custody_return,
