@@ -24,7 +24,15 @@ class InboundMessage(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     recipient_ncb = models.ForeignKey(
-        NationalCentralBureau, on_delete=models.PROTECT, related_name="inbound_messages"
+        NationalCentralBureau,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inbound_messages",
+        help_text="Empty when the inbox could not tell whom the message was for",
+    )
+    recipient_code = models.CharField(
+        max_length=12, blank=True, help_text="The recipient as the request named it"
     )
     sender_code = models.CharField(max_length=12, blank=True)
     sender_ncb = models.ForeignKey(
