@@ -1,0 +1,78 @@
+"""Protected persons' identities left out of a document for a reader without the
+victim-identity permission (DESIGN.md §5): the same minimisation the composer applies.
+
+A protected person (a victim, a possible victim or a child, as `messages_hst.validation`
+counts them for the computed flags) keeps its ref, sex, year of birth,
+nationalities, status and roles; its names, aliases, place of birth and remarks go. What it
+holds (documents, phones, accounts, vehicles) loses the values that would identify it again.
+Pure: the input is never changed.
+"""
+
+import copy
+from typing import Any
+
+from messages_hst import validation
+
+PERSON_IDENTITY_FIELDS = (
+    "family_name",
+    "forenames",
+    "name_original_script",
+    "aliases",
+    "place_of_birth",
+    "remarks",
+)
+HELD_IDENTIFIERS = {
+    "documents": ("number", "mrz", "remarks"),
+    "comms": ("value", "platform", "remarks"),
+    "financial": ("account_identifier", "description"),
+    "vehicles": ("registration", "vin", "remarks"),
+}
+
+
+def _items(body: dict, key: str) -> list[dict]:
+    items = body.get(key)
+    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+
+
+def protected_refs(document: dict) -> set[str]:
+    """Refs of the document's victims, possible victims and children: the validator's own
+    definitions (those of the computed flags), as the message pages use them."""
+    public = getattr(validation, "protected_person_refs", None)
+    if public is not None:
+        return set(public(document))
+    # Until the validator names the rule publicly (requested by the pages' author too).
+    view = validation._View(document)
+    persons = document["body"].get("persons")
+    indexes = set(validation._victim_indexes(view)) | set(validation._minor_indexes(view))
+    return {
+        persons[i]["ref"]
+        for i in indexes
+        if isinstance(persons, list)
+        and i < len(persons)
+        and isinstance(persons[i], dict)
+        and isinstance(persons[i].get("ref"), str)
+    }
+
+
+def document_without_victim_identity(document: Any) -> Any:
+    """A copy of `document` with the protected persons' identities left out (see the module
+    docstring); `document` itself when there was nothing to leave out."""
+    if not isinstance(document, dict) or not isinstance(document.get("body"), dict):
+        return document
+    refs = protected_refs(document)
+    if not refs:
+        return document
+    masked = copy.deepcopy(document)
+    body = masked["body"]
+    for person in _items(body, "persons"):
+        if person.get("ref") in refs:
+            for field in PERSON_IDENTITY_FIELDS:
+                person.pop(field, None)
+            if isinstance(person.get("date_of_birth"), str):
+                person["date_of_birth"] = person["date_of_birth"][:4]
+    for key, fields in HELD_IDENTIFIERS.items():
+        for item in _items(body, key):
+            if item.get("holder_ref") in refs:
+                for field in fields:
+                    item.pop(field, None)
+    return document if masked == document else masked
