@@ -1,0 +1,437 @@
+"""`inbox_receive`: the steps of HST.md §7.4 for one received body, in this order.
+
+1. Size: more than `HST_INBOX_MAX_BYTES` (default 10 MB) → 413. The caller reads at most the
+   limit + 1 bytes, so an oversized body is never read whole; what was read is kept.
+2. Raw bytes and their SHA-256 are stored, in their own committed transaction, before anything
+   else is decided: malformed JSON (400), unknown recipient (404) and all later refusals keep
+   their bytes for investigation. Unknown fields are stored blank/null.
+3. Dedupe on (sender, message id, recipient), held by a unique constraint on the original row:
+   the same digest replays the stored answer (200); another digest keeps a CONFLICT row, raises
+   a security alert and answers 409. (A body that never verified holds no id against a later
+   one: the later body takes its place, and the unverified one stays as a non-original row.)
+4. Under a row lock, one caller checks the message: the signature against the sender NCB's
+   keyring (`keys.sender_keyring`; unsigned, unknown key, bad signature → QUARANTINED, 403,
+   security alert), then `validate_message` with the recipient's known messages (errors →
+   QUARANTINED, 400). A verified, valid message gets its signed RECEIPT (stored, so replays are
+   byte-identical), its effects (`effects.apply_effects`) and status TRIAGE, or PROCESSED for
+   RECEIPT and RESPONSE, which need no person → 201.
+
+Two identical bodies posted at once: one inserts the row, the other meets the unique constraint,
+waits for the row lock, and replays the receipt the first stored (or, if it got the lock first,
+checks the message itself while the first waits and replays). One row, two identical receipts.
+A QUARANTINED message sent again unchanged is checked again (its sender's key may have been
+registered since); a refused answer is otherwise the same each time.
+
+When called inside an outer transaction (the `local` transport's delivery task), "its own
+transaction" becomes a savepoint of the caller's: the bytes commit with the caller's work.
+"""
+
+import datetime as dt
+import hashlib
+import ipaddress
+import json
+import logging
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from contacts.choices import MessageTransport
+from contacts.models import NationalCentralBureau
+from messages_hst import keys, signing
+from messages_hst.choices import InboundStatus, MessageType, SignatureStatus
+from messages_hst.inbox import alerts, effects, receipts
+from messages_hst.inbox.problems import (
+    SIGNATURE_CODES,
+    as_dicts,
+    errors,
+    http_status_for,
+    problem,
+)
+from messages_hst.models import InboundMessage
+from messages_hst.validation import validate_message
+from ncb_cases.audit import audit_record
+from ncb_cases.choices import AuditAction
+from ncb_cases.models import Case
+
+logger = logging.getLogger("messages_hst.inbox")
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+ACCEPTED_STATUSES = (
+    InboundStatus.TRIAGE,
+    InboundStatus.PROCESSED,
+    InboundStatus.ACCEPTED,
+    InboundStatus.REJECTED,
+)
+AUTOMATIC_TYPES = (MessageType.RECEIPT, MessageType.RESPONSE)
+
+
+@dataclass
+class InboxOutcome:
+    """The inbox's answer: the HTTP status, the signed RECEIPT's canonical bytes when the
+    message was accepted (201 first time, 200 replay), else the problems; and the stored row
+    (None only when not even the raw bytes could be stored, see `_store_refused`)."""
+
+    http_status: int
+    receipt_bytes: bytes | None = None
+    problems: list[dict[str, str]] = field(default_factory=list)
+    inbound: InboundMessage | None = None
+
+
+@dataclass(frozen=True)
+class _Envelope:
+    document: dict[str, Any] | None
+    sender_code: str
+    message_id: uuid.UUID | None
+    problems: list[dict[str, str]]
+
+
+def max_body_bytes() -> int:
+    """The largest body the inbox accepts (`HST_INBOX_MAX_BYTES`)."""
+    return int(getattr(settings, "HST_INBOX_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def inbox_receive(
+    *,
+    raw: bytes,
+    recipient_code: str | None,
+    transport: str,
+    remote_addr: str | None,
+    now: dt.datetime | None = None,
+) -> InboxOutcome:
+    """Receive one HST message body for `recipient_code` (None: the message's single
+    recipient hosted here). See the module docstring for the steps and statuses."""
+    raw = bytes(raw)
+    limit = max_body_bytes()
+    context = {"transport": transport, "remote_addr": _ip(remote_addr)}
+    if len(raw) > limit:
+        recipient = _hosted_ncb(recipient_code)
+        refusal = problem("", "body_too_large", f"the body is larger than {limit} bytes")
+        envelope = _Envelope(None, "", None, [refusal])
+        return _store_refused(raw[: limit + 1], envelope, recipient, **context)
+    envelope = _read_envelope(raw)
+    if envelope.problems:
+        return _store_refused(raw, envelope, _hosted_ncb(recipient_code), **context)
+    recipient, recipient_problems = _resolve_recipient(recipient_code, envelope.document)
+    if recipient_problems:
+        refused = _Envelope(
+            envelope.document, envelope.sender_code, envelope.message_id, recipient_problems
+        )
+        return _store_refused(raw, refused, recipient, **context)
+    inbound = _store_original(raw, envelope, recipient, **context)
+    if inbound.status == InboundStatus.CONFLICT:
+        return InboxOutcome(409, None, list(inbound.problems), inbound)
+    return _check(inbound.pk, envelope, recipient_code, now=now or timezone.now())
+
+
+# --- Reading the envelope and finding the recipient --------------------------------------------
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        # Two readers could take different values of a repeated member: refuse (RFC 7493 2.3).
+        raise ValueError("an object repeats a member name")
+    return result
+
+
+def _read_envelope(raw: bytes) -> _Envelope:
+    try:
+        document = json.loads(
+            raw.decode("utf-8"),
+            object_pairs_hook=_unique_members,
+            parse_constant=_refuse_constant,
+        )
+    except UnicodeDecodeError:
+        refusal = problem("", "malformed_json", "the body is not UTF-8 text")
+        return _Envelope(None, "", None, [refusal])
+    except (ValueError, RecursionError) as error:
+        # JSONDecodeError names a position, never the content.
+        refusal = problem("", "malformed_json", f"the body is not valid JSON: {error}")
+        return _Envelope(None, "", None, [refusal])
+    if not isinstance(document, dict):
+        refusal = problem("", "not_an_object", "an HST message is a JSON object")
+        return _Envelope(None, "", None, [refusal])
+    sender = document.get("sender")
+    sender_code = sender.get("ncb_code") if isinstance(sender, dict) else None
+    if not isinstance(sender_code, str) or len(sender_code) > 12:
+        sender_code = ""
+    return _Envelope(document, sender_code, _uuid(document.get("message_id")), [])
+
+
+def _uuid(value: Any) -> uuid.UUID | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+def _ip(value: str | None) -> str | None:
+    try:
+        return str(ipaddress.ip_address((value or "").strip())) if value else None
+    except ValueError:
+        return None
+
+
+def _hosted_ncb(code: str | None) -> NationalCentralBureau | None:
+    """The NCB of `code` if it is hosted on this instance (transport `local`), else None."""
+    if not code:
+        return None
+    return (
+        NationalCentralBureau.objects.select_related("country")
+        .filter(code=code.strip().upper(), transport=MessageTransport.LOCAL)
+        .first()
+    )
+
+
+def _resolve_recipient(
+    recipient_code: str | None, document: dict[str, Any]
+) -> tuple[NationalCentralBureau | None, list[dict[str, str]]]:
+    """The recipient hosted here, or the problem (404: not hosted here; 400: ambiguous).
+
+    With `HST-Recipient`, it must name an NCB hosted on this instance (404 otherwise: this
+    instance is the wrong address, resending here will never help). Without it, the message's
+    recipients decide: exactly one hosted here is the recipient; none is 404; several is 400
+    (the sender must say which delivery this is, one per recipient).
+    """
+    if recipient_code:
+        ncb = _hosted_ncb(recipient_code)
+        if ncb is None:
+            return None, [
+                problem("", "unknown_recipient", "the HST-Recipient NCB is not hosted here")
+            ]
+        return ncb, []
+    recipients = document.get("recipients")
+    codes = {
+        r.get("ncb_code")
+        for r in (recipients if isinstance(recipients, list) else [])
+        if isinstance(r, dict) and isinstance(r.get("ncb_code"), str)
+    }
+    hosted = list(
+        NationalCentralBureau.objects.select_related("country").filter(
+            code__in=codes, transport=MessageTransport.LOCAL
+        )
+    )
+    if len(hosted) == 1:
+        return hosted[0], []
+    if not hosted:
+        refusal = problem(
+            "/recipients", "unknown_recipient", "none of the recipients is hosted here"
+        )
+        return None, [refusal]
+    refusal = problem(
+        "/recipients",
+        "recipient_ambiguous",
+        "several recipients are hosted here: name one in the HST-Recipient header",
+    )
+    return None, [refusal]
+
+
+# --- Storing the bytes -----------------------------------------------------------------------
+
+
+def _row(raw: bytes, envelope: _Envelope, recipient, **context) -> InboundMessage:
+    return InboundMessage(
+        recipient_ncb=recipient,
+        sender_code=envelope.sender_code,
+        message_id=envelope.message_id,
+        raw_body=raw,
+        raw_sha256=hashlib.sha256(raw).hexdigest(),
+        byte_size=len(raw),
+        **context,
+    )
+
+
+def _store_refused(raw: bytes, envelope: _Envelope, recipient, **context) -> InboxOutcome:
+    """Keep the bytes of a message refused before dedupe (too large, not JSON, no recipient)
+    as a QUARANTINED row. Without a recipient, the row can only be stored once the model lets
+    `recipient_ncb` be empty; until then one log line (size, digest) is all that remains."""
+    inbound = _row(raw, envelope, recipient, **context)
+    inbound.status = InboundStatus.QUARANTINED
+    inbound.problems = envelope.problems
+    inbound.document = envelope.document
+    inbound.message_type = str((envelope.document or {}).get("message_type", ""))[:12]
+    status = http_status_for(envelope.problems)
+    if recipient is None and not InboundMessage._meta.get_field("recipient_ncb").null:
+        logger.warning(
+            "HST inbox refused a body it cannot store (no recipient): %s, %d bytes, sha256 %s",
+            envelope.problems[0]["code"],
+            inbound.byte_size,
+            inbound.raw_sha256,
+        )
+        return InboxOutcome(status, None, envelope.problems, None)
+    with transaction.atomic():
+        inbound.save()
+        _audit(inbound)
+    return InboxOutcome(status, None, envelope.problems, inbound)
+
+
+def _store_original(raw: bytes, envelope: _Envelope, recipient, **context) -> InboundMessage:
+    """Insert the row (committed) and return it; on a repeat, the original (or the CONFLICT
+    row when the body differs). See the module docstring, step 3."""
+    inbound = _row(raw, envelope, recipient, **context)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                inbound.save()
+            return inbound
+        except IntegrityError:
+            pass
+        # Waits for a check in progress on the original (it holds the row lock).
+        original = InboundMessage.objects.select_for_update().get(
+            sender_code=envelope.sender_code,
+            message_id=envelope.message_id,
+            recipient_ncb=recipient,
+            is_original=True,
+        )
+        if original.raw_sha256 == inbound.raw_sha256:
+            return original
+        if (
+            original.status == InboundStatus.QUARANTINED
+            and original.signature_status != SignatureStatus.OK
+        ):
+            original.is_original = False
+            original.problems = [
+                *original.problems,
+                problem(
+                    "/message_id", "replaced", "a later body arrived under this id", "warning"
+                ),
+            ]
+            original.save(update_fields=["is_original", "problems"])
+            inbound.save()
+            return inbound
+        inbound.is_original = False
+        inbound.status = InboundStatus.CONFLICT
+        inbound.document = envelope.document
+        inbound.message_type = str(envelope.document.get("message_type", ""))[:12]
+        inbound.problems = [
+            problem(
+                "/message_id",
+                "duplicate_conflict",
+                f"message {envelope.message_id} from {envelope.sender_code} was already "
+                f"received with other content (SHA-256 {original.raw_sha256})",
+            )
+        ]
+        inbound.save()
+        _audit(inbound)
+        alerts.security_alert(inbound=inbound, reason="conflicting body under a known id")
+        return inbound
+
+
+# --- Checking, answering, applying -----------------------------------------------------------
+
+
+def _check(
+    pk: int, envelope: _Envelope, recipient_code: str | None, *, now: dt.datetime
+) -> InboxOutcome:
+    document = envelope.document
+    with transaction.atomic():
+        inbound = (
+            InboundMessage.objects.select_for_update()
+            .select_related("recipient_ncb__country")
+            .get(pk=pk)
+        )
+        if inbound.status in ACCEPTED_STATUSES:
+            return InboxOutcome(200, bytes(inbound.receipt_bytes), [], inbound)
+        first_check = inbound.status == InboundStatus.RECEIVED
+        sender = NationalCentralBureau.objects.filter(code=inbound.sender_code).first()
+        verdict = signing.verify_message(document, keys.sender_keyring(sender))
+        inbound.sender_ncb = sender
+        inbound.signature_status = verdict.status
+        inbound.kid = (verdict.kid or "")[:16]
+        inbound.document = document
+        inbound.message_type = str(document.get("message_type", ""))[:12]
+        inbound.priority = str(document.get("priority", ""))[:10]
+        inbound.subject = str(document.get("subject", ""))[:200]
+        inbound.hst_case_id = _uuid((document.get("case") or {}).get("hst_case_id"))
+        inbound.in_reply_to = _uuid((document.get("thread") or {}).get("in_reply_to"))
+        if not verdict.ok:
+            detail = verdict.detail or "the signature cannot be verified"
+            found = [problem("/signature", SIGNATURE_CODES[verdict.status], detail)]
+            return _quarantine(inbound, found, alert=first_check)
+        found = as_dicts(
+            validate_message(document, known_messages=_known_messages(inbound), now=now)
+        )
+        found += _addressing_problems(inbound, document, recipient_code)
+        if errors(found):
+            return _quarantine(inbound, found, alert=False)
+        inbound.problems = found
+        inbound.case = _own_case(inbound)
+        inbound.receipt_bytes = receipts.receipt_bytes(
+            inbound=inbound, document=document, warnings=found, now=now
+        )
+        automatic = inbound.message_type in AUTOMATIC_TYPES
+        inbound.status = InboundStatus.PROCESSED if automatic else InboundStatus.TRIAGE
+        inbound.processed_at = now
+        effects.apply_effects(inbound, document, now=now)
+        inbound.save()
+        _audit(inbound)
+        return InboxOutcome(201, bytes(inbound.receipt_bytes), [], inbound)
+
+
+def _quarantine(inbound: InboundMessage, found: list[dict], *, alert: bool) -> InboxOutcome:
+    inbound.status = InboundStatus.QUARANTINED
+    inbound.problems = found
+    inbound.save()
+    _audit(inbound)
+    if alert:
+        alerts.security_alert(inbound=inbound, reason=f"signature {inbound.signature_status}")
+    return InboxOutcome(http_status_for(found), None, found, inbound)
+
+
+def _known_messages(inbound: InboundMessage):
+    """Level-2 validation's earlier messages of the recipient (helper A's selector), or None
+    (those checks skipped) while it does not exist."""
+    try:
+        from messages_hst.selectors import known_messages_for
+    except ImportError:
+        return None
+    return known_messages_for(inbound.recipient_ncb)
+
+
+def _addressing_problems(
+    inbound: InboundMessage, document: dict, recipient_code: str | None
+) -> list[dict[str, str]]:
+    recipients = document.get("recipients")
+    codes = {r.get("ncb_code") for r in recipients if isinstance(r, dict)} if isinstance(
+        recipients, list
+    ) else set()  # fmt: skip
+    if recipient_code and inbound.recipient_ncb.code not in codes:
+        reason = "the HST-Recipient NCB is not among the message's recipients"
+        return [problem("/recipients", "not_addressed_here", reason)]
+    return []
+
+
+def _own_case(inbound: InboundMessage) -> Case | None:
+    """The recipient's own case the thread is about (a REPLY or UPDATE to our message carries
+    our case's public id as `hst_case_id`), else None: triage links the others."""
+    if inbound.hst_case_id is None:
+        return None
+    return Case.objects.filter(
+        public_id=inbound.hst_case_id, owner_ncb_id=inbound.recipient_ncb_id
+    ).first()
+
+
+def _audit(inbound: InboundMessage) -> None:
+    audit_record(
+        actor=None,
+        action=AuditAction.RECEIVE,
+        obj=inbound,
+        case=inbound.case,
+        ip=inbound.remote_addr,
+        details={
+            "sender": inbound.sender_code,
+            "message_type": inbound.message_type,
+            "status": inbound.status,
+            "transport": inbound.transport,
+            "bytes": inbound.byte_size,
+        },
+    )
