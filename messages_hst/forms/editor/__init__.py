@@ -1,0 +1,224 @@
+"""The structured editor of a draft HST message: the mapping document ↔ forms.
+
+`MessageEditor(document)` reads a draft into one form or formset per section; bound to POST
+data, `MessageEditor(document, data=...)` validates what was typed (shape only: dates, codes,
+refs) and `editor.document()` writes it back over a copy of the original. What the editor does
+not show — the system's envelope fields, the thread, the exploitation forms, vehicles,
+relationships, attachments, `x_...` extensions, entity handling overrides, the identity of a
+protected person the editor may not see — is kept exactly as it was.
+
+After `document()`, `field_id(pointer)` names the input that shows a JSON pointer of the new
+document, so that the validation problems (`messages_hst.validation`) link to their field.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .base import ABSENT, DocumentForm, ItemFormSet, node_get, node_remove, node_set
+from .entities import DocumentFormSet, LocationFormSet, PersonFormSet, RouteLegFormSet
+from .envelope import EnvelopeForm, InterpolRefFormSet, RecipientFormSet
+from .handling import HandlingForm
+from .network import CommFormSet, FinancialFormSet, OrganisationFormSet
+from .requests import OutcomeFormSet, RequestFormSet
+from .summary import CaseSummaryForm
+
+
+@dataclass(frozen=True)
+class Section:
+    """One part of the editor: a form over an object or a formset over a list."""
+
+    key: str  # the forms' prefix and the page anchor
+    title: str | Promise
+    node: tuple[str, ...]  # where it lives in the document
+    form: type[DocumentForm] | type[ItemFormSet]
+    group: str  # the fieldset it is shown in
+    only_for: tuple[str, ...] = ()  # shown for these types, or when the document has it
+
+    @property
+    def is_list(self) -> bool:
+        return issubclass(self.form, forms.BaseFormSet)
+
+    def shown_for(self, document: dict) -> bool:
+        if not self.only_for:
+            return True
+        return document.get("message_type") in self.only_for or (
+            node_get(document, self.node) is not ABSENT
+        )
+
+
+SECTIONS = (
+    Section("envelope", _("Envelope"), (), EnvelopeForm, "envelope"),
+    Section("recipients", _("Recipients"), ("recipients",), RecipientFormSet, "envelope"),
+    Section(
+        "interpol_refs",
+        _("Related INTERPOL notices and diffusions"),
+        ("related_interpol_refs",),
+        InterpolRefFormSet,
+        "envelope",
+    ),
+    Section("handling", _("Handling"), ("handling",), HandlingForm, "handling"),
+    Section("summary", _("Case summary"), ("body", "case_summary"), CaseSummaryForm, "summary"),
+    Section(
+        "requests", _("Requests"), ("body", "requests"), RequestFormSet, "requests", ("REQUEST",)
+    ),
+    Section(
+        "outcomes", _("Outcomes"), ("body", "outcomes"), OutcomeFormSet, "requests", ("REPLY",)
+    ),
+    Section("persons", _("Persons"), ("body", "persons"), PersonFormSet, "entities"),
+    Section("documents", _("Documents"), ("body", "documents"), DocumentFormSet, "entities"),
+    Section("locations", _("Locations"), ("body", "locations"), LocationFormSet, "entities"),
+    Section("route_legs", _("Route"), ("body", "route_legs"), RouteLegFormSet, "entities"),
+    Section(
+        "organisations",
+        _("Organisations"),
+        ("body", "organisations"),
+        OrganisationFormSet,
+        "network",
+    ),
+    Section("comms", _("Communications"), ("body", "comms"), CommFormSet, "network"),
+    Section("financial", _("Financial"), ("body", "financial"), FinancialFormSet, "network"),
+)
+
+# Body keys the editor shows; the page lists the others as "kept as they are".
+EDITED_BODY_KEYS = frozenset(s.node[1] for s in SECTIONS if s.node[:1] == ("body",))
+
+
+def pointer(*parts: Any) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+class MessageEditor:
+    """The forms of one draft; see the module docstring."""
+
+    def __init__(
+        self,
+        document: dict,
+        data=None,
+        *,
+        hidden_person_refs: frozenset[str] = frozenset(),
+    ) -> None:
+        self.original = document if isinstance(document, dict) else {}
+        self.is_bound = data is not None
+        self.parts: list[tuple[Section, Any]] = []
+        self._pointers: dict[str, str] = {}
+        for section in SECTIONS:
+            if not section.shown_for(self.original):
+                continue
+            self.parts.append((section, self._build(section, data, hidden_person_refs)))
+
+    def _build(self, section: Section, data, hidden_refs: frozenset[str]):
+        node = node_get(self.original, section.node)
+        if not section.is_list:
+            initial = section.form.initial_from(node) if node is not ABSENT else {}
+            return section.form(data, prefix=section.key, initial=initial)
+        form_kwargs = {"hidden_refs": hidden_refs} if section.key == "persons" else {}
+        items = node if isinstance(node, list) else []
+        return section.form(
+            data,
+            prefix=section.key,
+            initial=None if data is not None else section.form.initial_from(items, **form_kwargs),
+            original=items,
+            form_kwargs=form_kwargs,
+        )
+
+    def __iter__(self) -> Iterator[tuple[Section, Any]]:
+        return iter(self.parts)
+
+    def part(self, key: str):
+        return next(form for section, form in self.parts if section.key == key)
+
+    def groups(self) -> dict[str, list[tuple[Section, Any]]]:
+        grouped: dict[str, list[tuple[Section, Any]]] = {}
+        for section, form in self.parts:
+            grouped.setdefault(section.group, []).append((section, form))
+        return grouped
+
+    def kept_body_keys(self) -> list[str]:
+        """Body sections the editor does not show (kept unchanged on save)."""
+        body = self.original.get("body")
+        shown = {s.node[1] for s, _form in self.parts if s.node[:1] == ("body",)}
+        return [key for key in body if key not in shown] if isinstance(body, dict) else []
+
+    def is_valid(self) -> bool:
+        results = [form.is_valid() for _section, form in self.parts]  # every form's errors
+        return all(results)
+
+    def document(self) -> dict:
+        """The original document with what the forms hold written in (call after is_valid)."""
+        document = copy.deepcopy(self.original)
+        self._pointers = {}
+        for section, form in self.parts:
+            original = node_get(document, section.node)
+            base = pointer(*section.node)
+            self._pointers[base] = f"section-{section.key}"
+            if section.is_list:
+                items = form.items()
+                if items or original == []:
+                    node_set(document, section.node, items)
+                else:
+                    node_remove(document, section.node)
+                for index, row in enumerate(form.kept_forms()):
+                    self._add_pointers(pointer(*section.node, index), row)
+                continue
+            value = form.apply(original if isinstance(original, dict) else {})
+            if not section.node:
+                document = value
+            elif value or original is not ABSENT:
+                node_set(document, section.node, value)
+            self._add_pointers(base, form)
+        return document
+
+    def _add_pointers(self, base: str, form: DocumentForm) -> None:
+        fields = form.field_pointers()
+        if fields and base:
+            self._pointers.setdefault(base, next(iter(fields.values())))
+        for relative, field_id in fields.items():
+            self._pointers[base + relative] = field_id
+
+    def field_id(self, path: str) -> str | None:
+        """The id of the input (or section) showing JSON pointer `path`, or None."""
+        while True:
+            if path in self._pointers:
+                return self._pointers[path]
+            if not path:
+                return None
+            path = path.rsplit("/", 1)[0]
+
+    def error_problems(self) -> list[dict[str, str]]:
+        """The forms' errors as problems (after is_valid), each naming its input."""
+        problems = []
+        for section, form in self.parts:
+            rows = form.forms if section.is_list else [form]
+            if section.is_list:
+                for error in form.non_form_errors():
+                    problems.append(_problem(section.title, error, f"section-{section.key}"))
+            for row in rows:
+                for name, errors in row.errors.items():
+                    field_id = (
+                        row[name].auto_id if name in row.fields else f"section-{section.key}"
+                    )
+                    label = row.fields[name].label if name in row.fields else section.title
+                    for error in errors:
+                        problems.append(_problem(label, error, field_id))
+        return problems
+
+
+def _problem(label, error, field_id: str) -> dict[str, str]:
+    return {
+        "path": "",
+        "code": "form",
+        "severity": "error",
+        "message": f"{label}: {error}",
+        "field": field_id,
+    }
+
+
+__all__ = ["EDITED_BODY_KEYS", "SECTIONS", "MessageEditor", "Section"]
