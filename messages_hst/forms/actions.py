@@ -1,0 +1,99 @@
+"""The decisions on an outgoing message: submit, approve, return, discard, follow up,
+requeue a delivery. Each is a POST of its own small form."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from contacts.forms import ServiceErrorsMixin
+from messages_hst.choices import MessageType
+
+FOLLOW_UP_TYPES = (
+    MessageType.UPDATE,
+    MessageType.CORRECTION,
+    MessageType.CANCEL,
+    MessageType.CLOSE,
+    MessageType.REMINDER,
+)
+# A correction or a cancellation supersedes the original: only its sender may write one.
+SAME_SENDER_FOLLOW_UPS = (MessageType.CORRECTION, MessageType.CANCEL)
+
+
+class MessageServiceErrors(ServiceErrorsMixin):
+    """HST problems come back under "document"; a decision form shows them above itself."""
+
+    service_error_fields = {"document": "__all__", "message": "__all__", "status": "__all__"}
+
+    def add_service_errors(self, error) -> None:
+        if hasattr(error, "error_dict"):
+            for key, messages in error.message_dict.items():
+                field = self.service_error_fields.get(key, key)
+                self.add_error(field if field in self.fields else None, messages)
+            return
+        self.add_error(None, error.messages)
+
+
+class SubmitForm(MessageServiceErrors, forms.Form):
+    """Submit a draft for approval (no field: the draft's validation decides)."""
+
+
+class DiscardForm(MessageServiceErrors, forms.Form):
+    """Discard a draft, or a message returned for correction."""
+
+
+class RequeueForm(MessageServiceErrors, forms.Form):
+    """Put a dead or rejected delivery back in the queue."""
+
+
+class ApproveForm(MessageServiceErrors, forms.Form):
+    """A second person's approval; the warnings of the validation need an explicit override."""
+
+    override_warnings = forms.BooleanField(
+        label=_("I have read the warnings and approve the message nevertheless"),
+        required=False,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, warnings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.warnings = list(warnings)
+        if not self.warnings:
+            del self.fields["override_warnings"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.warnings and not cleaned.get("override_warnings"):
+            self.add_error(
+                "override_warnings",
+                _("The message has warnings: tick the box to approve it nevertheless."),
+            )
+        return cleaned
+
+
+class ReturnForm(MessageServiceErrors, forms.Form):
+    """Return a message to its author for correction, saying what to correct."""
+
+    comment = forms.CharField(
+        label=_("What should be corrected"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class FollowUpForm(MessageServiceErrors, forms.Form):
+    """Start a new message that refers to an approved one (HST.md principle 2)."""
+
+    message_type = forms.ChoiceField(label=_("Follow-up"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, same_sender: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        types = [
+            kind for kind in FOLLOW_UP_TYPES if same_sender or kind not in SAME_SENDER_FOLLOW_UPS
+        ]
+        self.fields["message_type"].choices = [(kind.value, kind.label) for kind in types]
