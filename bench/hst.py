@@ -1,0 +1,387 @@
+"""HST pipeline benchmark: `python -m bench.hst [--scale S] [--messages N] [--light M]`.
+
+Measures what DESIGN.md §7 and issue 5 target, between two real instances of the application
+on this machine (`tests/integration/hst/instances.py`: PostgreSQL databases of their own, a
+gunicorn web server and a Celery worker each, on a private redis-server when one is installed):
+
+1. throughput: N INFO messages (1,000 at scale 1.0) from FR on instance `a` to DE on instance
+   `b`, written awaiting approval (`bench.hst_load prepare`, not timed), then approved through
+   `messages_hst.services.message_approve` by APPROVERS processes at once; timed from the first
+   approval to the last delivery whose signed RECEIPT is recorded (approve → format → sign →
+   deliver over HTTP → receipt verified → DELIVERED), from the timestamps the sending instance
+   stored. Target at least 200 messages per second, with zero lost: every delivery DELIVERED
+   and `b` holding exactly N originals, none twice;
+2. latency at light load: M messages (100 at scale 1.0) approved one every 100 ms; p50 / p95 /
+   max of approval → receipt recorded, and where the time goes (the stages below).
+
+Stages of a delivery, from the sending instance's rows: approval → signed (the dispatch task
+queued and run: `messages_hst.pipeline`), signed → first attempt (the delivery task queued),
+the attempt (HTTP POST to `b` and `b`'s inbox: `messages_hst.inbox`, plus verifying the
+receipt), attempt → DELIVERED recorded.
+
+Prints a table and writes it as JSON under var/bench/. Needs PostgreSQL (DATABASE_URL, or the
+server on 127.0.0.1:5432) and Redis (redis-server installed, or REDIS_URL); without them it
+says why and reports nothing (not a failure).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from bench import hst_probe as probe
+from bench.hst_load import finish, run_in, start_in
+
+TARGET_MESSAGES_PER_SECOND = 200
+DEFAULT_MESSAGES = 1000
+DEFAULT_LIGHT_MESSAGES = 100
+LIGHT_INTERVAL_SECONDS = 0.1
+STALLED_AFTER_SECONDS = 60
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+@dataclass
+class HstFigures:
+    scale: float
+    messages: int
+    approvers: int
+    worker_concurrency: int
+    web_workers: int
+    broker: str
+    approve_seconds: float = 0.0
+    approvals_per_second: float = 0.0
+    end_to_end_seconds: float = 0.0
+    messages_per_second: float = 0.0
+    delivered: int = 0
+    lost: int = 0
+    received: int = 0
+    duplicated: int = 0
+    approval_errors: dict[str, int] = field(default_factory=dict)
+    throughput_stages_ms: dict[str, dict[str, float]] = field(default_factory=dict)
+    light_messages: int = 0
+    light_interval_seconds: float = LIGHT_INTERVAL_SECONDS
+    light_delivered: int = 0
+    latency_p50_ms: float = 0.0
+    latency_p95_ms: float = 0.0
+    latency_max_ms: float = 0.0
+    light_stages_ms: dict[str, dict[str, float]] = field(default_factory=dict)
+    measured_at: str = ""
+    load_average: float = 0.0
+
+    @property
+    def zero_loss(self) -> bool:
+        return (
+            self.lost == 0
+            and self.duplicated == 0
+            and self.received == self.messages
+            and self.light_delivered == self.light_messages
+        )
+
+    @property
+    def throughput_met(self) -> bool:
+        return self.messages_per_second >= TARGET_MESSAGES_PER_SECOND
+
+    @property
+    def met(self) -> bool:
+        return self.throughput_met and self.zero_loss
+
+
+# --- Stages -----------------------------------------------------------------------------------
+
+
+def _ms(start: datetime | None, end: datetime | None) -> float | None:
+    if start is None or end is None:
+        return None
+    return (end - start).total_seconds() * 1000
+
+
+def stage_breakdown(times: list[probe.DeliveryTimes]) -> dict[str, dict[str, float]]:
+    """p50 / p95 in milliseconds of each stage of the delivered ones (see the docstring)."""
+    stages: dict[str, list[float]] = {
+        "approved_to_signed": [],
+        "signed_to_first_attempt": [],
+        "attempts": [],
+        "attempt_to_delivered": [],
+        "approved_to_delivered": [],
+    }
+    for t in times:
+        if t.delivered_at is None:
+            continue
+        pairs = {
+            "approved_to_signed": (t.approved_at, t.signed_at),
+            "signed_to_first_attempt": (t.signed_at, t.first_attempt_at),
+            "attempts": (t.first_attempt_at, t.last_attempt_finished_at),
+            "attempt_to_delivered": (t.last_attempt_finished_at, t.delivered_at),
+            "approved_to_delivered": (t.approved_at, t.delivered_at),
+        }
+        for name, (start, end) in pairs.items():
+            value = _ms(start, end)
+            if value is not None:
+                stages[name].append(value)
+    return {
+        name: {
+            "p50": round(probe.percentile(values, 0.5), 1),
+            "p95": round(probe.percentile(values, 0.95), 1),
+            "n": len(values),
+        }
+        for name, values in stages.items()
+    }
+
+
+# --- The two measurements ---------------------------------------------------------------------
+
+
+def _wait_delivered(sender: probe.InstanceDatabase, batch: str, count: int, timeout: float):
+    probe.wait_until(
+        lambda: probe.delivery_statuses(sender, batch).get("DELIVERED", 0) >= count,
+        timeout=timeout,
+        interval=0.25,
+        stalled_after=STALLED_AFTER_SECONDS,
+        progress=lambda: probe.delivery_statuses(sender, batch),
+    )
+
+
+def measure_throughput(pair, figures: HstFigures, *, log=print) -> None:
+    a, b = pair
+    batch = f"bench-{uuid.uuid4().hex[:8]}"
+    count = figures.messages
+    run_in(a.env, "prepare", "--batch", batch, "--count", str(count))
+    log(f"  {count:,} messages awaiting approval on {a.name} ({a.ncb_code}), batch {batch}")
+    started = time.perf_counter()
+    approvers = [
+        start_in(a.env, "approve", "--batch", batch, "--slice", f"{part}/{figures.approvers}")
+        for part in range(figures.approvers)
+    ]
+    results = [finish(process) for process in approvers]
+    figures.approve_seconds = round(time.perf_counter() - started, 2)
+    approved = sum(result["approved"] for result in results)
+    figures.approvals_per_second = round(approved / max(figures.approve_seconds, 1e-9), 1)
+    for result in results:
+        for name, n in result["errors"].items():
+            figures.approval_errors[name] = figures.approval_errors.get(name, 0) + n
+    log(f"  approved {approved:,} in {figures.approve_seconds:.1f} s; waiting for receipts")
+    with probe.InstanceDatabase(a.database_url) as sender:
+        _wait_delivered(sender, batch, count, timeout=max(120.0, count / 10))
+        times = probe.delivery_times(sender, batch)
+        ids = probe.message_ids(sender, batch)
+    delivered = [t for t in times if t.status == "DELIVERED" and t.delivered_at is not None]
+    figures.delivered = len(delivered)
+    figures.lost = count - figures.delivered
+    if delivered:
+        first = min(t.approved_at for t in times)
+        last = max(t.delivered_at for t in delivered)
+        figures.end_to_end_seconds = round((last - first).total_seconds(), 3)
+        figures.messages_per_second = round(
+            figures.delivered / max(figures.end_to_end_seconds, 1e-9), 1
+        )
+    figures.throughput_stages_ms = stage_breakdown(times)
+    with probe.InstanceDatabase(b.database_url) as receiver:
+        summary = probe.inbound_summary(receiver, ids)
+    figures.received = summary.originals
+    figures.duplicated = summary.duplicated + max(0, summary.originals - count)
+
+
+def measure_latency(pair, figures: HstFigures, *, log=print) -> None:
+    a, _ = pair
+    batch = f"light-{uuid.uuid4().hex[:8]}"
+    count = figures.light_messages
+    run_in(a.env, "prepare", "--batch", batch, "--count", str(count))
+    log(f"  {count} messages approved one every {figures.light_interval_seconds * 1000:.0f} ms")
+    run_in(a.env, "approve", "--batch", batch, "--interval", str(figures.light_interval_seconds))
+    with probe.InstanceDatabase(a.database_url) as sender:
+        _wait_delivered(sender, batch, count, timeout=120.0)
+        times = probe.delivery_times(sender, batch)
+    latencies = [
+        _ms(t.approved_at, t.delivered_at)
+        for t in times
+        if t.status == "DELIVERED" and t.delivered_at is not None
+    ]
+    figures.light_delivered = len(latencies)
+    figures.latency_p50_ms = round(probe.percentile(latencies, 0.5), 1)
+    figures.latency_p95_ms = round(probe.percentile(latencies, 0.95), 1)
+    figures.latency_max_ms = round(max(latencies, default=0.0), 1)
+    figures.light_stages_ms = stage_breakdown(times)
+
+
+# --- The scenario -----------------------------------------------------------------------------
+
+
+def environment_problem() -> str | None:
+    """Why the benchmark cannot run here, or None. Points DATABASE_URL at the local
+    PostgreSQL server when it names none (the instances create their own databases there)."""
+    import psycopg2
+
+    from bench.hst_redis import redis_server_binary
+
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        os.environ["DATABASE_URL"] = DEFAULT_POSTGRES_URL
+    try:
+        psycopg2.connect(os.environ["DATABASE_URL"], connect_timeout=3).close()
+    except psycopg2.Error as error:
+        return f"PostgreSQL unreachable ({str(error).strip()[:120]})"
+    if redis_server_binary() is None and not os.environ.get("REDIS_URL"):
+        return "no Redis: install redis-server or set REDIS_URL"
+    return None
+
+
+def run_scenario(
+    *,
+    scale: float,
+    messages: int | None = None,
+    light_messages: int | None = None,
+    approvers: int = 2,
+    worker_concurrency: int = 4,
+    web_workers: int = 3,
+    log=print,
+) -> HstFigures:
+    """Start two instances, measure, stop them; the figures."""
+    from bench.hst_redis import PrivateRedis, redis_server_binary
+    from tests.integration.hst.instances import start_two_instances
+
+    base_dir = Path(tempfile.mkdtemp(prefix="ncb-hst-bench-"))
+    redis = PrivateRedis(base_dir / "redis") if redis_server_binary() else None
+    figures = HstFigures(
+        scale=scale,
+        messages=messages or max(50, int(DEFAULT_MESSAGES * scale)),
+        approvers=approvers,
+        worker_concurrency=worker_concurrency,
+        web_workers=web_workers,
+        broker="private redis-server" if redis else "REDIS_URL",
+        light_messages=light_messages or max(20, int(DEFAULT_LIGHT_MESSAGES * scale)),
+    )
+    env = {"HST_RETRY_BASE_SECONDS": "1", "HST_RETRY_MAX_SECONDS": "5"}
+    failed = True
+    try:
+        if redis is not None:
+            redis.start()
+            env["REDIS_URL"] = redis.url
+        started = time.perf_counter()
+        with start_two_instances(
+            base_dir / "instances",
+            extra_env=env,
+            worker_concurrency=worker_concurrency,
+            web_workers=web_workers,
+        ) as pair:
+            log(f"  two instances up in {time.perf_counter() - started:.0f} s ({base_dir})")
+            try:
+                measure_latency(pair, figures, log=log)
+                measure_throughput(pair, figures, log=log)
+            except Exception:
+                log(pair.logs())
+                raise
+        failed = False
+    finally:
+        if redis is not None:
+            redis.stop()
+        if failed:
+            log(f"  instance logs kept under {base_dir}")
+        else:
+            shutil.rmtree(base_dir, ignore_errors=True)
+    figures.measured_at = datetime.now(tz=UTC).isoformat(timespec="seconds")
+    figures.load_average = round(os.getloadavg()[0], 2)
+    return figures
+
+
+def report(figures: HstFigures, *, out=print) -> Path:
+    """Print the table; write the figures as JSON under VAR_DIR/bench/. Returns the path."""
+
+    def verdict(met: bool) -> str:
+        return "met" if met else "MISSED"
+
+    out(
+        f"HST pipeline between two instances (PostgreSQL, {figures.broker}): "
+        f"{figures.worker_concurrency} worker processes and {figures.web_workers} web workers "
+        f"each; load average {figures.load_average:g} on {os.cpu_count()} CPUs"
+    )
+    out(
+        f"  throughput: {figures.messages:,} messages, approved by {figures.approvers} "
+        f"processes in {figures.approve_seconds:.1f} s ({figures.approvals_per_second:,.0f}/s)"
+    )
+    out(
+        f"    approval -> receipt recorded, all    {figures.end_to_end_seconds:7.2f} s  "
+        f"{figures.messages_per_second:8,.1f} messages/s  target >= "
+        f"{TARGET_MESSAGES_PER_SECOND}: {verdict(figures.throughput_met)}"
+    )
+    out(
+        f"    delivered {figures.delivered:,}, lost {figures.lost}, received by b "
+        f"{figures.received:,}, duplicated {figures.duplicated}, approval errors "
+        f"{figures.approval_errors or 'none'}: zero loss {verdict(figures.zero_loss)}"
+    )
+    _stages(figures.throughput_stages_ms, out)
+    out(
+        f"  light load: {figures.light_messages} messages, one every "
+        f"{figures.light_interval_seconds * 1000:.0f} ms, {figures.light_delivered} delivered"
+    )
+    out(
+        f"    approval -> receipt recorded  p50 {figures.latency_p50_ms:8.1f} ms  "
+        f"p95 {figures.latency_p95_ms:8.1f} ms  max {figures.latency_max_ms:8.1f} ms"
+    )
+    _stages(figures.light_stages_ms, out)
+    var_dir = Path(os.environ.get("NCB_VAR_DIR", REPO_ROOT / "var"))
+    directory = var_dir / "bench"
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"hst-{date.today().isoformat()}-{int(time.time())}.json"
+    data = asdict(figures) | {
+        "targets": {"messages_per_second": TARGET_MESSAGES_PER_SECOND, "lost": 0},
+        "zero_loss": figures.zero_loss,
+        "met": figures.met,
+    }
+    path.write_text(json.dumps(data, indent=2) + "\n")
+    out(f"  figures written to {path}")
+    return path
+
+
+def _stages(stages: dict[str, dict[str, float]], out) -> None:
+    for name, values in stages.items():
+        label = name.replace("_", " ")
+        out(f"      {label:<28} p50 {values['p50']:8.1f} ms  p95 {values['p95']:8.1f} ms")
+
+
+def run(*, scale: float = 1.0) -> bool:
+    """The `python -m bench` entry point."""
+    problem = environment_problem()
+    if problem is not None:
+        print(f"  skipped: {problem}")
+        return True
+    figures = run_scenario(scale=scale)
+    report(figures)
+    return figures.met
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.hst", description=__doc__)
+    parser.add_argument("--scale", type=float, default=1.0, help="size factor (default 1.0)")
+    parser.add_argument("--messages", type=int, help="throughput messages (default 1,000)")
+    parser.add_argument("--light", type=int, help="light-load messages (default 100)")
+    parser.add_argument("--approvers", type=int, default=2, help="approving processes")
+    parser.add_argument("--worker-concurrency", type=int, default=4)
+    parser.add_argument("--web-workers", type=int, default=3)
+    arguments = parser.parse_args(argv)
+    problem = environment_problem()
+    if problem is not None:
+        print(f"bench.hst skipped: {problem}")
+        return 0
+    figures = run_scenario(
+        scale=arguments.scale,
+        messages=arguments.messages,
+        light_messages=arguments.light,
+        approvers=arguments.approvers,
+        worker_concurrency=arguments.worker_concurrency,
+        web_workers=arguments.web_workers,
+    )
+    report(figures)
+    return 0 if figures.met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
