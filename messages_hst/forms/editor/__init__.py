@@ -87,6 +87,15 @@ SECTIONS = (
     Section("financial", _("Financial"), ("body", "financial"), FinancialFormSet, "network"),
 )
 
+GROUPS = (
+    ("envelope", _("Envelope")),
+    ("handling", _("Handling")),
+    ("summary", _("Case summary")),
+    ("requests", _("Requests and answers")),
+    ("entities", _("Persons, documents and route")),
+    ("network", _("Organisations, communications and money")),
+)
+
 # Body keys the editor shows; the page lists the others as "kept as they are".
 EDITED_BODY_KEYS = frozenset(s.node[1] for s in SECTIONS if s.node[:1] == ("body",))
 
@@ -106,9 +115,10 @@ class MessageEditor:
         hidden_person_refs: frozenset[str] = frozenset(),
     ) -> None:
         self.original = document if isinstance(document, dict) else {}
+        self.hidden_person_refs = hidden_person_refs
         self.is_bound = data is not None
         self.parts: list[tuple[Section, Any]] = []
-        self._pointers: dict[str, str] = {}
+        self._pointers: dict[str, str] | None = None
         for section in SECTIONS:
             if not section.shown_for(self.original):
                 continue
@@ -135,11 +145,12 @@ class MessageEditor:
     def part(self, key: str):
         return next(form for section, form in self.parts if section.key == key)
 
-    def groups(self) -> dict[str, list[tuple[Section, Any]]]:
+    def groups(self) -> list[tuple[str, str | Promise, list[tuple[Section, Any]]]]:
+        """(key, title, parts) of the page's fieldsets, in order."""
         grouped: dict[str, list[tuple[Section, Any]]] = {}
         for section, form in self.parts:
             grouped.setdefault(section.group, []).append((section, form))
-        return grouped
+        return [(key, title, grouped[key]) for key, title in GROUPS if key in grouped]
 
     def kept_body_keys(self) -> list[str]:
         """Body sections the editor does not show (kept unchanged on save)."""
@@ -154,27 +165,36 @@ class MessageEditor:
     def document(self) -> dict:
         """The original document with what the forms hold written in (call after is_valid)."""
         document = copy.deepcopy(self.original)
-        self._pointers = {}
         for section, form in self.parts:
             original = node_get(document, section.node)
-            base = pointer(*section.node)
-            self._pointers[base] = f"section-{section.key}"
             if section.is_list:
                 items = form.items()
                 if items or original == []:
                     node_set(document, section.node, items)
                 else:
                     node_remove(document, section.node)
-                for index, row in enumerate(form.kept_forms()):
-                    self._add_pointers(pointer(*section.node, index), row)
                 continue
             value = form.apply(original if isinstance(original, dict) else {})
             if not section.node:
                 document = value
             elif value or original is not ABSENT:
                 node_set(document, section.node, value)
-            self._add_pointers(base, form)
         return document
+
+    def _index_pointers(self) -> None:
+        """Map the JSON pointers of the document the forms stand for to their inputs: the
+        rows in order (the kept ones of a bound editor, every one of an unbound one)."""
+        self._pointers = {}
+        for section, form in self.parts:
+            base = pointer(*section.node)
+            if base:
+                self._pointers[base] = f"section-{section.key}"
+            if not section.is_list:
+                self._add_pointers(base, form)
+                continue
+            rows = form.kept_forms() if self.is_bound else form.forms
+            for index, row in enumerate(rows):
+                self._add_pointers(pointer(*section.node, index), row)
 
     def _add_pointers(self, base: str, form: DocumentForm) -> None:
         fields = form.field_pointers()
@@ -184,13 +204,23 @@ class MessageEditor:
             self._pointers[base + relative] = field_id
 
     def field_id(self, path: str) -> str | None:
-        """The id of the input (or section) showing JSON pointer `path`, or None."""
+        """The id of the input (or section) showing JSON pointer `path`, or None (a bound
+        editor: after is_valid)."""
+        if self._pointers is None:
+            self._index_pointers()
         while True:
             if path in self._pointers:
                 return self._pointers[path]
             if not path:
                 return None
             path = path.rsplit("/", 1)[0]
+
+    def linked(self, problems) -> list[dict[str, str]]:
+        """Problem dicts with the id of the input that shows each (`field`, "" if none)."""
+        return [
+            {**problem, "field": self.field_id(problem.get("path", "")) or ""}
+            for problem in problems
+        ]
 
     def error_problems(self) -> list[dict[str, str]]:
         """The forms' errors as problems (after is_valid), each naming its input."""

@@ -164,8 +164,8 @@ class ItemFormSet(forms.BaseFormSet):
     def _origin_item(self, index: int | None) -> Any:
         origin = None
         if index is not None and self.is_bound:
-            raw = self.data.get(f"{self.add_prefix(index)}-origin")
-            origin = int(raw) if isinstance(raw, str) and raw.isdigit() else None
+            raw = str(self.data.get(f"{self.add_prefix(index)}-origin", ""))
+            origin = int(raw) if raw.isdigit() else None
         elif index is not None and index < len(self.initial or []):
             origin = self.initial[index].get("origin")
         if origin is not None and 0 <= origin < len(self.original):
