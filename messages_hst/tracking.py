@@ -195,15 +195,21 @@ def request_reminder_start(*, actor: AbstractBaseUser, tracked: TrackedRequest) 
     ).first()
     if original is None:
         raise ValidationError({"tracked": "The REQUEST of this item is not on this instance."})
+    open_items = TrackedRequest.objects.filter(
+        ncb_id=tracked.ncb_id,
+        direction=RequestDirection.SENT,
+        request_message_id=tracked.request_message_id,
+        outcome=RequestOutcome.OPEN,
+    )
     with transaction.atomic():
+        # One reminder names every item of the REQUEST still open, not only this one.
+        refs = sorted(open_items.values_list("request_ref", flat=True))
         reminder = message_follow_up_start(
-            actor=actor, original=original, message_type=MessageType.REMINDER
+            actor=actor,
+            original=original,
+            message_type=MessageType.REMINDER,
+            request_refs=refs,
         )
-        TrackedRequest.objects.filter(
-            ncb_id=tracked.ncb_id,
-            direction=RequestDirection.SENT,
-            request_message_id=tracked.request_message_id,
-            outcome=RequestOutcome.OPEN,
-        ).update(reminded_at=timezone.now())
+        open_items.update(reminded_at=timezone.now())
     tracked.refresh_from_db(fields=["reminded_at"])
     return reminder

@@ -203,6 +203,7 @@ def _respond(
         body={"response": response},
         thread={"in_reply_to": str(inbound.message_id)},
         case=inbound.case,
+        hst_case_id=inbound.hst_case_id,
         subject=f"Response: {ResponseOutcome(outcome).label}"[:200],
     )
 

@@ -1,0 +1,141 @@
+"""POST /api/v1/hst/inbox/ (`hst-inbox`): the peers' inbox over HTTP. No token or session (the
+message's signature is the authentication); the receipt's bytes or the problems, with the
+statuses of issue 5's "Bad input"."""
+
+import json
+import uuid
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from messages_hst import keys
+from messages_hst.choices import InboundStatus
+from messages_hst.models import InboundMessage
+from ncb_cases.canonical import canonical_json_bytes
+from tests.messages_hst.factories import hst_document
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def inbox_url():
+    return reverse("hst-inbox")
+
+
+@pytest.fixture
+def signed_request(ncb_fr, ncb_de):
+    document = hst_document(message_id=uuid.uuid4(), sender_ncb=ncb_fr, recipients=("DE",))
+    return canonical_json_bytes(keys.sign_as_instance(document))
+
+
+def post(url, body: bytes, recipient: str | None = "DE", **headers):
+    client = APIClient()  # anonymous, with CSRF checks on like a browser-less peer
+    client.enforce_csrf_checks = True
+    if recipient:
+        headers["HTTP_HST_RECIPIENT"] = recipient
+    return client.post(url, data=body, content_type="application/json", **headers)
+
+
+def test_anonymous_peer_gets_201_and_the_receipt_bytes(inbox_url, signed_request):
+    # when an anonymous peer posts a signed message
+    response = post(inbox_url, signed_request, HTTP_IDEMPOTENCY_KEY="x")
+
+    # then 201 with the receipt as JSON, exactly the stored bytes
+    assert response.status_code == 201
+    assert response["Content-Type"] == "application/json"
+    inbound = InboundMessage.objects.get()
+    assert response.content == bytes(inbound.receipt_bytes)
+    assert json.loads(response.content)["message_type"] == "RECEIPT"
+    assert inbound.transport == "peer"
+    assert str(inbound.remote_addr) == "127.0.0.1"
+
+
+def test_repeat_gets_200_and_identical_receipt(inbox_url, signed_request):
+    first = post(inbox_url, signed_request)
+    second = post(inbox_url, signed_request)
+    assert second.status_code == 200
+    assert second.content == first.content
+
+
+def test_conflicting_body_gets_409_with_problems(inbox_url, ncb_fr, ncb_de):
+    # given a message received
+    document = hst_document(message_id=uuid.uuid4(), sender_ncb=ncb_fr, recipients=("DE",))
+    post(inbox_url, canonical_json_bytes(keys.sign_as_instance(document)))
+    document["subject"] = "Replayed with another body (test)"
+
+    # when another body comes under its id
+    response = post(inbox_url, canonical_json_bytes(keys.sign_as_instance(document)))
+
+    # then 409 and the problem
+    assert response.status_code == 409
+    assert response.json()["problems"][0]["code"] == "duplicate_conflict"
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        (b"{not json", 400, "malformed_json"),
+        (b"\xff\xfe", 400, "malformed_json"),
+        (b'"a string"', 400, "not_an_object"),
+    ],
+)
+def test_bad_bodies_get_400_and_are_kept(inbox_url, ncb_de, body, status, code):
+    response = post(inbox_url, body)
+    assert response.status_code == status
+    assert response.json()["problems"][0]["code"] == code
+    assert bytes(InboundMessage.objects.get().raw_body) == body
+
+
+def test_unsigned_message_gets_403(inbox_url, ncb_fr, ncb_de):
+    document = hst_document(message_id=uuid.uuid4(), sender_ncb=ncb_fr, recipients=("DE",))
+    response = post(inbox_url, canonical_json_bytes(document))
+    assert response.status_code == 403
+    assert response.json()["problems"][0]["code"] == "signature_missing"
+    assert InboundMessage.objects.get().status == InboundStatus.QUARANTINED
+
+
+def test_schema_violation_gets_400_with_every_problem(inbox_url, ncb_fr, ncb_de):
+    document = hst_document(message_id=uuid.uuid4(), sender_ncb=ncb_fr, recipients=("DE",))
+    document["priority"] = "SOMEDAY"
+    document["language"] = 42
+    response = post(inbox_url, canonical_json_bytes(keys.sign_as_instance(document)))
+    assert response.status_code == 400
+    paths = {problem["path"] for problem in response.json()["problems"]}
+    assert {"/priority", "/language"} <= paths
+
+
+def test_unknown_recipient_gets_404(inbox_url, signed_request):
+    response = post(inbox_url, signed_request, recipient="ZZ")
+    assert response.status_code == 404
+    assert response.json()["problems"][0]["code"] == "unknown_recipient"
+
+
+def test_oversized_body_gets_413_without_reading_it_whole(inbox_url, signed_request, settings):
+    # given a limit of 1 kB and a 5 kB message
+    settings.HST_INBOX_MAX_BYTES = 1024
+
+    # when it is posted
+    response = post(inbox_url, signed_request)
+
+    # then 413, and only limit + 1 bytes were read and kept
+    assert response.status_code == 413
+    assert response.json()["problems"][0]["code"] == "body_too_large"
+    assert InboundMessage.objects.get().byte_size == 1025
+
+
+def test_get_is_not_allowed(inbox_url):
+    assert APIClient().get(inbox_url).status_code == 405
+
+
+def test_session_of_a_user_is_ignored(inbox_url, signed_request, client_for, officer_de):
+    # given a signed-in officer's browser (session + CSRF cookie expected elsewhere)
+    client = client_for(officer_de)
+
+    # when it posts a message without a CSRF token
+    response = client.post(
+        inbox_url, data=signed_request, content_type="application/json", HTTP_HST_RECIPIENT="DE"
+    )
+
+    # then the signature alone decides: accepted
+    assert response.status_code == 201
