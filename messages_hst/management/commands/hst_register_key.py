@@ -1,0 +1,67 @@
+"""`manage.py hst_register_key NCB_CODE PUBLIC_KEY [--note N]`: trust a partner's key.
+
+Registers the public key that a partner instance prints with `hst_public_key` as a key of the
+NCB it hosts (`contacts.NCBPublicKey`): messages and receipts from that NCB then verify against
+it. Idempotent: the same key again keeps its row (and re-activates it if it was revoked).
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from contacts.models import NationalCentralBureau
+from contacts.services import ncb_public_key_register
+from ncb_cases.audit import audit_record
+from ncb_cases.choices import AuditAction
+
+
+class Command(BaseCommand):
+    help = (
+        "Register PUBLIC_KEY (43-character base64url Ed25519 key, as printed by "
+        "hst_public_key on the partner's instance) as a signing key of the NCB NCB_CODE."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("ncb_code", metavar="NCB_CODE", help="The NCB's HST code, e.g. DE.")
+        parser.add_argument("public_key", metavar="PUBLIC_KEY")
+        parser.add_argument(
+            "--note", default="", help="Where the key came from (200 characters at most)."
+        )
+
+    def handle(self, *args, ncb_code: str, public_key: str, note: str, **options):
+        ncb = ncb_by_code(ncb_code)
+        if len(note) > 200:
+            raise CommandError("--note: at most 200 characters.")
+        try:
+            with transaction.atomic():
+                existed = ncb.public_keys.filter(public_key=public_key.strip()).exists()
+                key = ncb_public_key_register(ncb=ncb, public_key=public_key, note=note)
+                audit_record(
+                    actor=None,
+                    action=AuditAction.UPDATE,
+                    obj=ncb,
+                    details={"public_key_registered": key.kid, "ncb": ncb.code},
+                )
+        except ValidationError as error:
+            raise CommandError(one_line(error)) from None
+        verb = "already registered" if existed else "registered"
+        self.stdout.write(f"Key {key.kid} {verb} for {ncb.code} ({ncb.name}).")
+
+
+def ncb_by_code(code: str) -> NationalCentralBureau:
+    """The NCB with this HST code (case-insensitive); CommandError naming it otherwise."""
+    ncb = NationalCentralBureau.objects.filter(code__iexact=code.strip()).first()
+    if ncb is None:
+        raise CommandError(
+            f"No NCB with code “{code}” (load_reference_data creates one per member country)."
+        )
+    return ncb
+
+
+def one_line(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return " ".join(
+            f"{field.replace('_', ' ')}: {' '.join(messages)}"
+            for field, messages in error.message_dict.items()
+        )
+    return " ".join(error.messages)
