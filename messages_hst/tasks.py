@@ -20,3 +20,50 @@ def compose_message(message_pk: int) -> str | None:
 
     message = message_compose_build(message_pk)
     return message.status if message is not None else None
+
+
+# --- Delivery (helper B): retries of a transport are scheduled by the pipeline in the database
+# (`Delivery.next_attempt_at`), not by Celery's autoretry; only a database outage retries here.
+
+
+@shared_task(
+    name="messages_hst.tasks.dispatch_message",
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def dispatch_message(message_pk: int) -> str | None:
+    """Sign message `message_pk` once and enqueue its deliveries (enqueued on commit by
+    `pipeline.schedule_delivery`, again by the relay). Idempotent. Returns the message's
+    status, or None for a deleted message."""
+    from messages_hst.pipeline import message_dispatch
+
+    message = message_dispatch(message_pk)
+    return message.status if message is not None else None
+
+
+@shared_task(
+    name="messages_hst.tasks.deliver",
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def deliver(delivery_pk: int) -> str | None:
+    """One attempt of delivery `delivery_pk` if it is due (`pipeline.delivery_attempt`).
+    Idempotent: a delivery already claimed, final or not due is left alone. Returns the
+    delivery's new status, or None when there was nothing to do."""
+    from messages_hst.pipeline import delivery_attempt
+
+    delivery = delivery_attempt(delivery_pk)
+    return delivery.status if delivery is not None else None
+
+
+@shared_task(name="messages_hst.tasks.relay_outbox", autoretry_for=(OperationalError,))
+def relay_outbox() -> int:
+    """Re-enqueue what a broker outage or a lost worker left behind (beat, every minute; see
+    CELERY_BEAT_SCHEDULE). Returns the number of tasks enqueued."""
+    from messages_hst.pipeline import outbox_relay
+
+    return outbox_relay()

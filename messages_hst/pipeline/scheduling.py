@@ -1,0 +1,150 @@
+"""From approval to the delivery tasks: the outbox written with the approval, then one
+dispatch that signs the message once and hands each delivery to its task."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contacts.models import NationalCentralBureau
+from messages_hst import keys
+from messages_hst.choices import DeliveryStatus, MessageStatus
+from messages_hst.formatting import render_text
+from messages_hst.models import Delivery, HSTMessage, OutboxEntry
+from messages_hst.pipeline.policy import blocked_reason, deadline_for, provider_rules
+from messages_hst.pipeline.queueing import enqueue_on_commit
+from ncb_cases.canonical import canonical_json_bytes
+
+# A message in one of these may be dispatched; any other (cancelled, discarded) never is.
+DISPATCHABLE = (MessageStatus.APPROVED, MessageStatus.QUEUED, MessageStatus.DISPATCHED)
+
+
+def _recipients(document: Mapping) -> list[tuple[str, str]]:
+    """(code, role) of each recipient in the document's order, each code once."""
+    seen, result = set(), []
+    for item in document.get("recipients") or []:
+        code = item.get("ncb_code") if isinstance(item, Mapping) else None
+        if isinstance(code, str) and code not in seen:
+            seen.add(code)
+            result.append((code, str(item.get("role") or "TO")[:2]))
+    return result
+
+
+def schedule_delivery(message: HSTMessage, *, now: dt.datetime | None = None) -> list[Delivery]:
+    """Promise delivery of the approved `message` to each of its recipients.
+
+    Call inside the approval's transaction (HST.md §7.1): writes one Delivery per recipient
+    (transport from the NCB record, deadline by priority from now), BLOCKED with the reason
+    for a recipient the policy forbids (`pipeline.policy`), one OutboxEntry, sets the message
+    QUEUED, and enqueues `dispatch_message` once the transaction commits. A recipient code
+    that is no NCB known here is a ValidationError on `recipients` (nothing is written).
+    Four to six queries whatever the number of recipients.
+    """
+    now = now or timezone.now()
+    recipients = _recipients(message.document)
+    if not recipients:
+        raise ValidationError({"recipients": [_("The message has no recipient.")]})
+    codes = [code for code, _role in recipients]
+    ncbs = {
+        ncb.code: ncb
+        for ncb in NationalCentralBureau.objects.filter(code__in=codes).select_related("country")
+    }
+    unknown = [code for code in codes if code not in ncbs]
+    if unknown:
+        raise ValidationError(
+            {
+                "recipients": [
+                    _("%(code)s is not a National Central Bureau known to this instance.")
+                    % {"code": code}
+                    for code in unknown
+                ]
+            }
+        )
+    rules = provider_rules(message)
+    deadline = deadline_for(message.priority, now)
+    deliveries = []
+    for code, role in recipients:
+        ncb = ncbs[code]
+        reason = blocked_reason(document=message.document, ncb=ncb, rules=rules)
+        deliveries.append(
+            Delivery(
+                message=message,
+                recipient_ncb=ncb,
+                role=role,
+                transport=ncb.transport,
+                status=DeliveryStatus.BLOCKED if reason else DeliveryStatus.PENDING,
+                last_error=reason[:500],
+                deadline_at=deadline,
+            )
+        )
+    deliveries = Delivery.objects.bulk_create(deliveries)
+    OutboxEntry.objects.create(message=message, enqueued_at=now, enqueue_count=1)
+    message.status = MessageStatus.QUEUED
+    HSTMessage.objects.filter(pk=message.pk).update(status=MessageStatus.QUEUED, updated_at=now)
+    enqueue_on_commit("dispatch_message", [message.pk])
+    return deliveries
+
+
+def sign_message_once(message: HSTMessage, now: dt.datetime) -> list[str]:
+    """Sign `message` with the instance key and keep what every transport sends: the signed
+    canonical bytes, their SHA-256 (what a RECEIPT acknowledges), the kid and the text
+    rendering. Returns the fields written (none if it was signed already)."""
+    if message.signed_bytes:
+        return []
+    signed = keys.sign_as_instance(message.document)
+    signed_bytes = canonical_json_bytes(signed)
+    message.signed_bytes = signed_bytes
+    # = signing.message_digest(signed), without serialising the message a second time.
+    message.digest = hashlib.sha256(signed_bytes).hexdigest()
+    message.kid = signed["signature"]["kid"]
+    message.rendering = render_text(signed)
+    message.signed_at = now
+    return ["signed_bytes", "digest", "kid", "rendering", "signed_at"]
+
+
+def message_dispatch(message_pk: int, *, now: dt.datetime | None = None) -> HSTMessage | None:
+    """Sign the message once and hand its pending deliveries to the `deliver` task.
+
+    Idempotent (the dispatch task may run twice: a redelivery, the relay): the message row is
+    locked, a message already dispatched (outbox processed) is left alone, signing happens
+    once. In one transaction: signature fields, status DISPATCHED, the pending deliveries due
+    now, the outbox entry processed; `deliver` is enqueued for each after the commit (a lost
+    enqueue is found by the relay through `next_attempt_at`). A message that is no longer
+    dispatchable (cancelled, discarded) only gets its outbox entry closed. Returns the
+    message, or None if it does not exist.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        message = (
+            HSTMessage.objects.select_related("outbox")
+            .select_for_update(of=("self",))
+            .filter(pk=message_pk)
+            .first()
+        )
+        if message is None:
+            return None
+        outbox = getattr(message, "outbox", None)
+        if outbox is not None and outbox.processed_at is not None:
+            return message
+        if message.status in DISPATCHABLE:
+            fields = sign_message_once(message, now)
+            due = list(
+                Delivery.objects.filter(
+                    message=message, status=DeliveryStatus.PENDING, next_attempt_at__isnull=True
+                ).values_list("pk", flat=True)
+            )
+            if due:
+                Delivery.objects.filter(pk__in=due).update(next_attempt_at=now, updated_at=now)
+            message.status = MessageStatus.DISPATCHED
+            message.dispatched_at = message.dispatched_at or now
+            message.save(update_fields=[*fields, "status", "dispatched_at", "updated_at"])
+            enqueue_on_commit("deliver", due)
+        if outbox is not None:
+            OutboxEntry.objects.filter(pk=outbox.pk).update(processed_at=now)
+    return message

@@ -1,0 +1,128 @@
+"""`peer`: an HTTPS POST of the signed canonical JSON to the recipient instance's inbox
+(`<peer_endpoint>/api/v1/hst/inbox/`, HST.md §7.3).
+
+Headers: `Content-Type: application/json`, `Idempotency-Key: <message id>` (the receiver
+dedupes on it, so a resend after a lost answer is harmless), `HST-Recipient: <ncb code>`
+and `HST-Signature: kid=<kid>; sig=<value>` (the message's own signature, detached for
+receivers that check before parsing). TLS certificates are verified; plain http only where
+the setting `HST_PEER_ALLOW_HTTP` is on (tests, the two-instance demo). Redirects are not
+followed: the signed bytes go to the configured endpoint or nowhere.
+
+One `httpx.Client` per process keeps connections alive across deliveries (a TLS handshake per
+message would cost more than signing it); a forked worker child opens its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from typing import TYPE_CHECKING
+
+import httpx
+from django.conf import settings
+
+from contacts.choices import MessageTransport
+from messages_hst.choices import AttemptOutcome
+from messages_hst.transports.base import Transport, TransportResult, answer_result
+
+if TYPE_CHECKING:
+    from messages_hst.models import Delivery
+
+INBOX_PATH = "/api/v1/hst/inbox/"
+MAX_KEEPALIVE = 20
+MAX_CONNECTIONS = 50
+
+_lock = threading.Lock()
+_client: tuple[int, httpx.Client] | None = None
+
+
+def timeout_seconds() -> float:
+    return float(getattr(settings, "HST_PEER_TIMEOUT_SECONDS", 10))
+
+
+def process_client() -> httpx.Client:
+    """This process's client (created on first use, again after a fork)."""
+    global _client
+    with _lock:
+        if _client is None or _client[0] != os.getpid():
+            client = httpx.Client(
+                timeout=httpx.Timeout(timeout_seconds()),
+                verify=True,
+                follow_redirects=False,
+                limits=httpx.Limits(
+                    max_keepalive_connections=MAX_KEEPALIVE, max_connections=MAX_CONNECTIONS
+                ),
+                headers={"User-Agent": "ncb-thb-hst/1.0"},
+            )
+            _client = (os.getpid(), client)
+        return _client[1]
+
+
+def inbox_url(endpoint: str) -> tuple[str | None, str]:
+    """The inbox URL under `endpoint`, or (None, why it cannot be used)."""
+    endpoint = (endpoint or "").strip()
+    if not endpoint:
+        return None, "no peer endpoint is configured for this NCB"
+    try:
+        url = httpx.URL(endpoint)
+    except httpx.InvalidURL:
+        return None, "the peer endpoint is not a URL"
+    allow_http = bool(getattr(settings, "HST_PEER_ALLOW_HTTP", False))
+    if url.scheme == "http" and not allow_http:
+        return None, "the peer endpoint is plain http (HST_PEER_ALLOW_HTTP is off)"
+    if url.scheme not in ("https", "http") or not url.host:
+        return None, "the peer endpoint is not an https URL"
+    return endpoint.rstrip("/") + INBOX_PATH, ""
+
+
+def signature_header(signed_bytes: bytes) -> str:
+    """`kid=<kid>; sig=<value>` from the signature block inside the signed message."""
+    signature = json.loads(signed_bytes).get("signature") or {}
+    return f"kid={signature.get('kid', '')}; sig={signature.get('value', '')}"
+
+
+def problems_of(response: httpx.Response) -> list:
+    """The `problems` list of an error answer, if it has one."""
+    if "json" not in response.headers.get("content-type", ""):
+        return []
+    try:
+        body = response.json()
+    except ValueError:
+        return []
+    problems = body.get("problems") if isinstance(body, dict) else None
+    return problems if isinstance(problems, list) else []
+
+
+class PeerTransport(Transport):
+    name = MessageTransport.PEER
+
+    def __init__(self, client: httpx.Client | None = None) -> None:
+        # Tests pass a client (for instance over httpx.MockTransport); workers share one.
+        self.client = client
+
+    def send(self, delivery: Delivery, signed_bytes: bytes) -> TransportResult:
+        ncb = delivery.recipient_ncb
+        url, unusable = inbox_url(ncb.peer_endpoint)
+        if url is None:
+            return TransportResult(AttemptOutcome.PERMANENT, detail=unusable)
+        headers = {
+            "Content-Type": "application/json",
+            "Idempotency-Key": str(delivery.message.message_id),
+            "HST-Recipient": ncb.code,
+            "HST-Signature": signature_header(signed_bytes),
+        }
+        client = self.client or process_client()
+        try:
+            response = client.post(url, content=signed_bytes, headers=headers)
+        except httpx.TimeoutException as error:
+            return TransportResult(
+                AttemptOutcome.TRANSIENT, detail=f"timeout ({type(error).__name__})"
+            )
+        except httpx.HTTPError as error:
+            return TransportResult(
+                AttemptOutcome.TRANSIENT, detail=f"connection failed ({type(error).__name__})"
+            )
+        if response.status_code in (200, 201):
+            return answer_result(response.status_code, response.content)
+        return answer_result(response.status_code, None, problems_of(response))
