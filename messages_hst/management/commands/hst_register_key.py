@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from contacts.models import NationalCentralBureau
-from contacts.services import ncb_public_key_register
+from contacts.services import ncb_public_key_register, public_key_raw
 from ncb_cases.audit import audit_record
 from ncb_cases.choices import AuditAction
 
@@ -29,9 +29,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, ncb_code: str, public_key: str, note: str, **options):
-        ncb = ncb_by_code(ncb_code)
         if len(note) > 200:
             raise CommandError("--note: at most 200 characters.")
+        try:  # the input first: a pasted key that is cut short needs no database to refuse
+            public_key_raw(public_key)
+        except ValidationError as error:
+            raise CommandError(f"public key: {' '.join(error.messages)}") from None
+        ncb = ncb_by_code(ncb_code)
         try:
             with transaction.atomic():
                 existed = ncb.public_keys.filter(public_key=public_key.strip()).exists()

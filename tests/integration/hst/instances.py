@@ -375,6 +375,8 @@ def start_two_instances(
         with ThreadPoolExecutor(max_workers=2) as pool:
             seeds = list(pool.map(_bootstrap, [a, b], [b, a], [demo, demo]))
         for instance, seed in zip(pair, seeds, strict=True):
+            if seed["kid"] != instance.kid:  # hst_public_key must print the configured key
+                raise InstanceError(f"{instance.name}: hst_public_key printed kid {seed['kid']}")
             instance.tokens = seed["tokens"]
             instance.case_id = seed["case_id"]
         for instance in pair:
