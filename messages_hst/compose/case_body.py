@@ -71,10 +71,11 @@ def case_draft(
         ref = refs.get("P", person.pk)
         minimised = person.identity_protected and not include_victim_identity
         person_blocks.append(_person(person, ref, minimised=minimised))
+        for document in person.documents.all():
+            block = _document(document, refs.get("D", document.pk), holder_ref=ref)
+            documents.append(_minimised_document(block) if minimised else block)
         if minimised:
             continue
-        for document in person.documents.all():
-            documents.append(_document(document, refs.get("D", document.pk), holder_ref=ref))
         for phone in person.phones.all():
             comms.append(
                 {"ref": refs.get("C", phone.pk), "kind": "PHONE", "value": phone.number,
@@ -179,6 +180,14 @@ def _document(document, ref: str, *, holder_ref: str) -> dict[str, Any]:
             "withheld_by_exploiter": document.withheld_by_exploiter or None,
         }
     )
+
+
+def _minimised_document(block: dict[str, Any]) -> dict[str, Any]:
+    """What a protected person's document says without identifying them: its kind, issuing
+    state, authenticity and whether the exploiter withholds it (no number, dates or MRZ)."""
+    kept = ("ref", "holder_ref", "doc_type", "issuing_state", "authenticity",
+            "withheld_by_exploiter")  # fmt: skip
+    return {key: block[key] for key in kept if key in block}
 
 
 def _exploitation(case: Case, persons: list[Person], refs: Refs) -> list[dict[str, Any]]:

@@ -36,7 +36,8 @@ def inbound_list_for_user(*, user: User, status: str | None = None) -> QuerySet[
     (an InboundStatus; anything else: ValidationError on `status`). Conflicting copies and
     quarantined messages are included: they are kept for investigation. The raw bytes and the
     stored receipt are deferred. `select_related` both NCBs, the case and the triaging
-    officer: one query when evaluated. Empty for users who read no messages."""
+    officer: one query when evaluated (after one for the user's NCB membership, cached on the
+    user). Empty for users who read no messages."""
     ncb_id = reader_ncb_id(user)
     if ncb_id is None:
         return InboundMessage.objects.none()

@@ -57,7 +57,8 @@ def message_list_for_user(
     unknown keys or values: ValidationError naming the key): `status`, `message_type`,
     `priority` (their code lists), `case` (the case's public id or reference), `q` (in the
     subject, or a message id). Empty for users who read no messages.
-    `select_related` sender NCB, case and the three people: one query when evaluated.
+    `select_related` sender NCB, case and the three people: one query when evaluated (after
+    one for the user's NCB membership, cached on the user).
     """
     ncb_id = reader_ncb_id(user)
     messages = _messages().filter(sender_ncb_id=ncb_id) if ncb_id else HSTMessage.objects.none()
@@ -168,7 +169,7 @@ def _deliveries() -> QuerySet[Delivery]:
 def delivery_list_for_message(*, user: User, message: HSTMessage) -> QuerySet[Delivery]:
     """The deliveries of `message` (one per recipient) if `user` may read the message, else
     none. `select_related` recipient NCB and message, attempts prefetched in order: two
-    queries when evaluated."""
+    queries when evaluated (after one for the user's NCB membership)."""
     return (
         _deliveries()
         .filter(message_id=message.pk, message__in=visible_messages(user))
