@@ -18,12 +18,22 @@ FOLLOW_UP_TYPES = (
 )
 # A correction or a cancellation supersedes the original: only its sender may write one.
 SAME_SENDER_FOLLOW_UPS = (MessageType.CORRECTION, MessageType.CANCEL)
+CANCEL_INSTRUCTIONS = (
+    ("DISREGARD", _("disregard it")),
+    ("RESTRICT", _("restrict its use")),
+    ("DELETE", _("delete it")),
+)
 
 
 class MessageServiceErrors(ServiceErrorsMixin):
     """HST problems come back under "document"; a decision form shows them above itself."""
 
-    service_error_fields = {"document": "__all__", "message": "__all__", "status": "__all__"}
+    service_error_fields = {
+        "document": "__all__",
+        "message": "__all__",
+        "status": "__all__",
+        "original": "__all__",
+    }
 
     def add_service_errors(self, error) -> None:
         if hasattr(error, "error_dict"):
@@ -87,13 +97,38 @@ class ReturnForm(MessageServiceErrors, forms.Form):
 
 
 class FollowUpForm(MessageServiceErrors, forms.Form):
-    """Start a new message that refers to an approved one (HST.md principle 2)."""
+    """Start a new message that refers to an approved one (HST.md principle 2). A REMINDER
+    follows a REQUEST only; a CANCEL says what the recipients should do with the original."""
 
     message_type = forms.ChoiceField(label=_("Follow-up"), widget=forms.RadioSelect)
+    instruction = forms.ChoiceField(
+        label=_("For a cancellation: the recipients should"),
+        required=False,
+        choices=CANCEL_INSTRUCTIONS,
+        initial="DISREGARD",
+    )
+    reason = forms.CharField(
+        label=_("Reason of the correction or cancellation"),
+        required=False,
+        max_length=500,
+        help_text=_("Sent to the recipients: no personal data."),
+    )
 
-    def __init__(self, *args, same_sender: bool = True, **kwargs):
+    def __init__(self, *args, original_type: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         types = [
-            kind for kind in FOLLOW_UP_TYPES if same_sender or kind not in SAME_SENDER_FOLLOW_UPS
+            kind
+            for kind in FOLLOW_UP_TYPES
+            if kind != MessageType.REMINDER or original_type == MessageType.REQUEST
         ]
         self.fields["message_type"].choices = [(kind.value, kind.label) for kind in types]
+
+    def service_kwargs(self) -> dict:
+        """The keyword arguments of `message_follow_up_start` besides actor and original."""
+        kind = self.cleaned_data["message_type"]
+        kwargs = {"message_type": MessageType(kind)}
+        if kind == MessageType.CANCEL:
+            kwargs["instruction"] = self.cleaned_data["instruction"] or "DISREGARD"
+        if kind in SAME_SENDER_FOLLOW_UPS:
+            kwargs["reason"] = self.cleaned_data["reason"]
+        return kwargs

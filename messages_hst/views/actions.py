@@ -24,8 +24,9 @@ from messages_hst.forms import (
     ReturnForm,
     SubmitForm,
 )
+from messages_hst.pipeline import delivery_requeue
 from messages_hst.views.common import forbidden
-from messages_hst.views.detail import _warnings, render_message_page
+from messages_hst.views.detail import approval_warnings, render_message_page
 
 
 def _message_for_change(request, message_id):
@@ -66,7 +67,7 @@ def message_approve(request, message_id):
     """Approve (a supervisor who neither wrote nor submitted it): the message is frozen,
     signed and queued for every recipient."""
     message = _message_for_change(request, message_id)
-    form = ApproveForm(request.POST, warnings=_warnings(message))
+    form = ApproveForm(request.POST, warnings=approval_warnings(message))
     if not form.is_valid():
         return render_message_page(request, message, approve_form=form, status=400)
     try:
@@ -81,7 +82,14 @@ def message_approve(request, message_id):
             request, _("A different supervisor of the sender NCB must approve this message.")
         )
     except ValidationError as exc:
-        form.add_service_errors(exc)
+        problems = getattr(exc, "problems", [])
+        warnings = [problem for problem in problems if problem.get("severity") == "warning"]
+        if warnings and not form.warnings:
+            # New warnings since the page was shown: ask for the override again.
+            form = ApproveForm(request.POST, warnings=warnings)
+            form.is_valid()
+        else:
+            form.add_service_errors(exc)
         return render_message_page(request, message, approve_form=form, status=400)
     messages.success(request, _("Approved. The message is being signed and delivered."))
     return _back(message)
@@ -130,14 +138,12 @@ def message_follow_up(request, message_id):
     """Start an UPDATE, CORRECTION, CANCEL, CLOSE or REMINDER of an approved message; the new
     draft is built in the background and opens when ready."""
     message = _message_for_change(request, message_id)
-    form = FollowUpForm(request.POST)
+    form = FollowUpForm(request.POST, original_type=message.message_type)
     if not form.is_valid():
         return render_message_page(request, message, follow_up_form=form, status=400)
     try:
         follow_up = services.message_follow_up_start(
-            actor=request.user,
-            original=message,
-            message_type=MessageType(form.cleaned_data["message_type"]),
+            actor=request.user, original=message, **form.service_kwargs()
         )
     except PermissionDenied:
         return forbidden(request, _("Only an officer or supervisor of the sender NCB follows up."))
@@ -159,8 +165,6 @@ def delivery_requeue_view(request, delivery_id):
     delivery = selectors.delivery_get_for_user(user=request.user, delivery_id=delivery_id)
     form = RequeueForm(request.POST)
     form.is_valid()
-    from messages_hst.pipeline import delivery_requeue  # TEMP until B lands
-
     try:
         delivery_requeue(actor=request.user, delivery=delivery)
     except PermissionDenied:

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from messages_hst import permissions, selectors
+from messages_hst import permissions, selectors, services
 from messages_hst.choices import (
     FINAL_DELIVERY_STATUSES,
     SENT_STATUSES,
@@ -36,8 +36,16 @@ MOVING_MESSAGE_STATUSES = (
 )
 
 
-def _warnings(message: HSTMessage) -> list[dict]:
-    return [p for p in message.problems or [] if p.get("severity") == "warning"]
+def approval_warnings(message: HSTMessage) -> list[dict]:
+    """The warnings an approver must override: the document validated now, as approval will
+    validate it (the stored problems are those of the last save)."""
+    if message.status != MessageStatus.PENDING_APPROVAL:
+        return []
+    return [
+        problem.as_dict()
+        for problem in services.message_validate(message)
+        if problem.severity == "warning"
+    ]
 
 
 def _errors(message: HSTMessage) -> list[dict]:
@@ -74,9 +82,12 @@ def render_message_page(
     """The message page; a refused action passes its bound form to show the errors."""
     user = request.user
     visible = identity_visible(request, message.case)
-    warnings = _warnings(message)
     pending = message.status == MessageStatus.PENDING_APPROVAL
     can_approve = pending and permissions.can_approve(user, message)
+    if approve_form is not None:
+        warnings = approve_form.warnings
+    else:
+        warnings = approval_warnings(message) if can_approve else []
     is_draft = message.status == MessageStatus.DRAFT
     can_change = permissions.can_change_message(user, message)
     can_follow_up = (
@@ -89,6 +100,7 @@ def render_message_page(
         "summary": summarise(message.document, identity_visible=visible),
         "warnings": warnings,
         "errors": _errors(message),
+        "stored_warnings": [p for p in message.problems or [] if p.get("severity") == "warning"],
         "can_submit": is_draft and can_change and not message.compose_error,
         "can_edit": is_draft and can_change,
         "can_discard": message.status in (MessageStatus.DRAFT, MessageStatus.PENDING_APPROVAL)
@@ -100,7 +112,7 @@ def render_message_page(
         "approve_form": approve_form or ApproveForm(warnings=warnings),
         "return_form": return_form or ReturnForm(),
         "can_follow_up": can_follow_up,
-        "follow_up_form": follow_up_form or FollowUpForm(),
+        "follow_up_form": follow_up_form or FollowUpForm(original_type=message.message_type),
         "action_errors": action_errors or [],
         "case_readable": message.case is not None
         and visible_cases(request.user).filter(pk=message.case_id).exists(),

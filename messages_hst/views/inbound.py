@@ -23,6 +23,7 @@ from messages_hst.choices import InboundStatus, MessageType
 from messages_hst.formatting import render_text
 from messages_hst.forms import InboundAcceptForm, InboundRejectForm
 from messages_hst.models import InboundMessage
+from messages_hst.services import triage
 from messages_hst.views.common import forbidden, identity_visible
 from messages_hst.views.presenting import importable_items, summarise
 from ncb_cases.audit import request_ip
@@ -70,9 +71,10 @@ def render_inbound_page(
 ) -> HttpResponse:
     visible = identity_visible(request, inbound.case)
     summary = summarise(inbound.document, identity_visible=visible)
-    can_triage = inbound.status == InboundStatus.TRIAGE and permissions.can_triage(
-        request.user, inbound
-    )
+    may_triage = permissions.can_triage(request.user, inbound)
+    can_triage = may_triage and inbound.status == InboundStatus.TRIAGE
+    # A quarantined message is never accepted, but its sender may be told why (REJECTED).
+    can_reject = may_triage and inbound.status in triage.REJECTABLE_STATUSES
     case_readable = (
         inbound.case is not None
         and visible_cases(request.user).filter(pk=inbound.case_id).exists()
@@ -82,6 +84,7 @@ def render_inbound_page(
         "summary": summary,
         "rendering": "" if summary.rendering_withheld else _rendering(inbound),
         "can_triage": can_triage,
+        "can_reject": can_reject,
         "accept_form": accept_form or (_accept_form(request, inbound) if can_triage else None),
         "reject_form": reject_form or InboundRejectForm(),
         "can_reply": inbound.message_type == MessageType.REQUEST
@@ -117,8 +120,6 @@ def inbound_accept(request, public_id):
     form = _accept_form(request, inbound, request.POST)
     if not form.is_valid():
         return render_inbound_page(request, inbound, accept_form=form, status=400)
-    from messages_hst.services import triage  # TEMP until C lands
-
     try:
         result = triage.inbound_accept(
             actor=request.user, inbound=inbound, **form.service_kwargs()
@@ -147,8 +148,6 @@ def inbound_reject(request, public_id):
     form = InboundRejectForm(request.POST)
     if not form.is_valid():
         return render_inbound_page(request, inbound, reject_form=form, status=400)
-    from messages_hst.services import triage  # TEMP until C lands
-
     try:
         triage.inbound_reject(
             actor=request.user,

@@ -103,8 +103,9 @@ def importable_items(document: dict | None, *, identity_visible: bool) -> list[t
         if line.ref
     ]
     protected = _protected(document)
+    # Triage imports phones only of the communication identifiers (`comms` of kind PHONE).
     for comm in _list(body.get("comms")):
-        if isinstance(comm, dict) and comm.get("ref"):
+        if isinstance(comm, dict) and comm.get("ref") and comm.get("kind") == "PHONE":
             hidden = not identity_visible and comm.get("holder_ref") in protected
             value = _("withheld") if hidden else str(comm.get("value", ""))
             label = _("Phone %(ref)s · %(value)s") % {"ref": comm["ref"], "value": value}
