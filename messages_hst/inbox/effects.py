@@ -52,7 +52,7 @@ def _own_delivery(inbound: InboundMessage, ref_message_id: Any) -> Delivery | No
     if inbound.sender_ncb_id is None or not isinstance(ref_message_id, str):
         return None
     return (
-        Delivery.objects.select_for_update()
+        Delivery.objects.select_for_update(of=("self",))
         .select_related("message")
         .filter(message__message_id=ref_message_id, recipient_ncb_id=inbound.sender_ncb_id)
         .first()

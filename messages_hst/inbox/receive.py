@@ -105,7 +105,11 @@ def inbox_receive(
     recipient hosted here). See the module docstring for the steps and statuses."""
     raw = bytes(raw)
     limit = max_body_bytes()
-    context = {"transport": transport, "remote_addr": _ip(remote_addr)}
+    context = {
+        "named": (recipient_code or "").strip().upper()[:12],
+        "transport": transport[:10],
+        "remote_addr": _ip(remote_addr),
+    }
     if len(raw) > limit:
         recipient = _hosted_ncb(recipient_code)
         refusal = problem("", "body_too_large", f"the body is larger than {limit} bytes")
@@ -238,36 +242,32 @@ def _resolve_recipient(
 # --- Storing the bytes -----------------------------------------------------------------------
 
 
-def _row(raw: bytes, envelope: _Envelope, recipient, **context) -> InboundMessage:
+def _row(
+    raw: bytes, envelope: _Envelope, recipient, *, named: str, transport: str, remote_addr
+) -> InboundMessage:
     return InboundMessage(
         recipient_ncb=recipient,
+        recipient_code=recipient.code if recipient else named,
+        transport=transport,
+        remote_addr=remote_addr,
         sender_code=envelope.sender_code,
         message_id=envelope.message_id,
         raw_body=raw,
         raw_sha256=hashlib.sha256(raw).hexdigest(),
         byte_size=len(raw),
-        **context,
     )
 
 
 def _store_refused(raw: bytes, envelope: _Envelope, recipient, **context) -> InboxOutcome:
     """Keep the bytes of a message refused before dedupe (too large, not JSON, no recipient)
-    as a QUARANTINED row. Without a recipient, the row can only be stored once the model lets
-    `recipient_ncb` be empty; until then one log line (size, digest) is all that remains."""
+    as a QUARANTINED row; without a recipient hosted here, `recipient_ncb` stays empty and
+    `recipient_code` keeps the one the request named (such rows are seen only by admins)."""
     inbound = _row(raw, envelope, recipient, **context)
     inbound.status = InboundStatus.QUARANTINED
     inbound.problems = envelope.problems
     inbound.document = envelope.document
     inbound.message_type = str((envelope.document or {}).get("message_type", ""))[:12]
     status = http_status_for(envelope.problems)
-    if recipient is None and not InboundMessage._meta.get_field("recipient_ncb").null:
-        logger.warning(
-            "HST inbox refused a body it cannot store (no recipient): %s, %d bytes, sha256 %s",
-            envelope.problems[0]["code"],
-            inbound.byte_size,
-            inbound.raw_sha256,
-        )
-        return InboxOutcome(status, None, envelope.problems, None)
     with transaction.atomic():
         inbound.save()
         _audit(inbound)
@@ -335,7 +335,7 @@ def _check(
     document = envelope.document
     with transaction.atomic():
         inbound = (
-            InboundMessage.objects.select_for_update()
+            InboundMessage.objects.select_for_update(of=("self",))
             .select_related("recipient_ncb__country")
             .get(pk=pk)
         )

@@ -74,7 +74,7 @@ class TriageResult:
 
 def _lock(actor: AbstractBaseUser, inbound: InboundMessage) -> InboundMessage:
     inbound = (
-        InboundMessage.objects.select_for_update()
+        InboundMessage.objects.select_for_update(of=("self",))
         .select_related("recipient_ncb", "sender_ncb")
         .get(pk=inbound.pk)
     )

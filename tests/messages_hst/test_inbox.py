@@ -222,10 +222,24 @@ def test_schema_violation_is_quarantined_with_400_and_every_problem(request_from
     assert outcome.inbound.status == InboundStatus.QUARANTINED
 
 
-def test_unknown_recipient_is_404(request_from_fr):
-    outcome = receive(signed_bytes(request_from_fr), recipient_code="ZZ")
+def test_unknown_recipient_is_404_and_the_bytes_are_kept(request_from_fr):
+    # when a message arrives for an NCB not hosted here
+    raw = signed_bytes(request_from_fr)
+    outcome = receive(raw, recipient_code="zz")
+
+    # then 404, and the bytes are kept without recipient, the named code noted
     assert outcome.http_status == 404
     assert outcome.problems[0]["code"] == "unknown_recipient"
+    inbound = InboundMessage.objects.get()
+    assert inbound.recipient_ncb is None
+    assert inbound.recipient_code == "ZZ"
+    assert bytes(inbound.raw_body) == raw
+
+
+def test_malformed_body_without_any_recipient_is_still_kept(db):
+    outcome = receive(b"\x00garbage", recipient_code=None)
+    assert outcome.http_status == 400
+    assert bytes(InboundMessage.objects.get().raw_body) == b"\x00garbage"
 
 
 def test_recipient_not_hosted_here_is_404(request_from_fr, ncb_de):

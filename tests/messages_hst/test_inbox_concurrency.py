@@ -1,0 +1,105 @@
+"""The same message posted at the same time (issue 5 "Faults survived"): one stored message,
+identical receipts (PostgreSQL: a real unique index and row locks between connections)."""
+
+import threading
+import uuid
+
+import pytest
+from django.db import connection, connections
+
+from messages_hst import keys
+from messages_hst.choices import InboundStatus
+from messages_hst.inbox import inbox_receive
+from messages_hst.models import InboundMessage, TrackedRequest
+from ncb_cases.canonical import canonical_json_bytes
+from tests.messages_hst.factories import hst_document
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="row locks between connections need PostgreSQL (SQLite has one writer at a time)",
+)
+
+POSTERS = 4
+
+
+def post_at_once(raw: bytes, count: int) -> tuple[list, list]:
+    start = threading.Barrier(count)
+    outcomes, failures = [], []
+
+    def poster():
+        try:
+            start.wait()
+            outcomes.append(
+                inbox_receive(raw=raw, recipient_code="DE", transport="peer", remote_addr=None)
+            )
+        except Exception as error:
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=poster) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes, failures
+
+
+def test_identical_posts_at_once_store_one_message_and_get_identical_receipts(
+    transactional_db, ncb_fr, ncb_de
+):
+    # given one signed REQUEST for DE
+    document = hst_document(message_id=uuid.uuid4(), sender_ncb=ncb_fr, recipients=("DE",))
+    raw = canonical_json_bytes(keys.sign_as_instance(document))
+
+    # when two peers (and then four) post it at the same moment
+    outcomes, failures = post_at_once(raw, 2)
+    more, more_failures = post_at_once(raw, POSTERS)
+
+    # then one row, checked once, and every answer is the same receipt
+    assert failures == []
+    assert more_failures == []
+    assert InboundMessage.objects.count() == 1
+    inbound = InboundMessage.objects.get()
+    assert inbound.status == InboundStatus.TRIAGE
+    receipts = {outcome.receipt_bytes for outcome in outcomes + more}
+    assert receipts == {bytes(inbound.receipt_bytes)}
+    assert sorted(outcome.http_status for outcome in outcomes) == [200, 201]
+    assert {outcome.http_status for outcome in more} == {200}
+    # and its effects were applied once
+    assert TrackedRequest.objects.filter(ncb=ncb_de).count() == 2
+
+
+def test_different_bodies_at_once_keep_one_original_and_one_conflict(
+    transactional_db, ncb_fr, ncb_de
+):
+    # given two different signed bodies under one message id
+    message_id = uuid.uuid4()
+    first = hst_document(message_id=message_id, sender_ncb=ncb_fr, recipients=("DE",))
+    second = dict(first, subject="The same id with another subject (test)")
+    bodies = [canonical_json_bytes(keys.sign_as_instance(doc)) for doc in (first, second)]
+    start = threading.Barrier(2)
+    statuses = []
+
+    def poster(raw):
+        try:
+            start.wait()
+            outcome = inbox_receive(
+                raw=raw, recipient_code="DE", transport="peer", remote_addr=None
+            )
+            statuses.append(outcome.http_status)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=poster, args=(raw,)) for raw in bodies]
+
+    # when both arrive at once
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # then one is accepted, the other is a conflict kept beside it
+    assert sorted(statuses) == [201, 409]
+    assert InboundMessage.objects.filter(is_original=True).count() == 1
+    assert InboundMessage.objects.filter(status=InboundStatus.CONFLICT).count() == 1
