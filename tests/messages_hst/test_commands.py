@@ -95,6 +95,23 @@ def test_register_key_is_audited(ncb_de):
     )
 
 
+def test_register_key_starting_with_a_dash_after_a_double_dash(ncb_de):
+    # given: a key whose text starts with "-", which argparse would take for an option
+    key = next(
+        text
+        for text in (
+            signing.public_key_to_text(signing.generate_private_key()) for _ in range(9999)
+        )
+        if text.startswith("-")
+    )
+
+    # when
+    run("hst_register_key", "DE", "--", key)
+
+    # then
+    assert NCBPublicKey.objects.get(ncb=ncb_de).public_key == key
+
+
 def test_register_key_twice_keeps_one_row(ncb_de):
     # given
     run("hst_register_key", "de", PARTNER_KEY)

@@ -3,6 +3,9 @@
 Registers the public key that a partner instance prints with `hst_public_key` as a key of the
 NCB it hosts (`contacts.NCBPublicKey`): messages and receipts from that NCB then verify against
 it. Idempotent: the same key again keeps its row (and re-activates it if it was revoked).
+
+A base64url key may start with "-": put `--` before it, as for any argument that looks like
+an option (`manage.py hst_register_key DE -- -mGwsybmB79e...`).
 """
 
 from django.core.exceptions import ValidationError
@@ -18,7 +21,8 @@ from ncb_cases.choices import AuditAction
 class Command(BaseCommand):
     help = (
         "Register PUBLIC_KEY (43-character base64url Ed25519 key, as printed by "
-        "hst_public_key on the partner's instance) as a signing key of the NCB NCB_CODE."
+        "hst_public_key on the partner's instance) as a signing key of the NCB NCB_CODE. "
+        "Write `--` before a key that starts with '-': hst_register_key DE -- -abc..."
     )
 
     def add_arguments(self, parser):
