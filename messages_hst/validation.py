@@ -488,6 +488,16 @@ def compute_flags(message: Any) -> dict[str, bool]:
     }
 
 
+def protected_person_refs(message: Any) -> set[str]:
+    """The refs of the persons HST.md principle 5 protects: victims (by status, victim context
+    or as exploited persons) and minors. Pages and the API mask them for readers without the
+    victim-identity permission, by the same rule that computes the flags."""
+    view = _View(message if isinstance(message, dict) else {})
+    persons = dict(view.items("persons"))
+    refs = (persons[i].get("ref") for i in {*_victim_indexes(view), *_minor_indexes(view)})
+    return {ref for ref in refs if isinstance(ref, str)}
+
+
 def with_computed_flags(message: dict) -> dict:
     """A copy of `message` whose handling carries the computed flags: what a composer sends."""
     return {**message, "handling": {**_dict(message.get("handling")), **compute_flags(message)}}

@@ -205,7 +205,11 @@ CELERY_BROKER_DIR = Path(os.environ.get("CELERY_BROKER_DIR", VAR_DIR / "celery-b
 
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # An unacknowledged task of a killed worker comes back after this (the HST relay does not
+    # wait for it); tests shorten it.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+    }
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -249,7 +253,7 @@ CELERY_BEAT_SCHEDULE = {
     # Re-enqueues HST deliveries a broker outage or a lost worker left behind (HST.md §7.1).
     "hst-outbox-relay": {
         "task": "messages_hst.tasks.relay_outbox",
-        "schedule": 60,
+        "schedule": float(os.environ.get("HST_RELAY_INTERVAL_SECONDS", "60")),
     },
 }
 
@@ -318,6 +322,12 @@ HST_INBOX_MAX_BYTES = int(os.environ.get("HST_INBOX_MAX_BYTES", str(10 * 1024 * 
 HST_GATEWAY_DIR = Path(os.environ.get("HST_GATEWAY_DIR", VAR_DIR / "hst-gateway"))
 HST_PEER_ALLOW_HTTP = env_flag("HST_PEER_ALLOW_HTTP", False)
 HST_PEER_TIMEOUT_SECONDS = float(os.environ.get("HST_PEER_TIMEOUT_SECONDS", "10"))
+# Delivery retries back off exponentially from BASE up to MAX seconds (with jitter); the relay
+# re-enqueues outbox entries and deliveries left unprocessed for RELAY_AFTER seconds. Tests and
+# the benchmark shorten them; production keeps the defaults.
+HST_RETRY_BASE_SECONDS = float(os.environ.get("HST_RETRY_BASE_SECONDS", "5"))
+HST_RETRY_MAX_SECONDS = float(os.environ.get("HST_RETRY_MAX_SECONDS", "900"))
+HST_RELAY_AFTER_SECONDS = float(os.environ.get("HST_RELAY_AFTER_SECONDS", "60"))
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

@@ -10,6 +10,7 @@ from messages_hst.validation import (
     Problem,
     compute_flags,
     has_errors,
+    protected_person_refs,
     validate_message,
     with_computed_flags,
 )
@@ -493,3 +494,16 @@ def test_with_computed_flags_returns_a_flagged_copy():
 def test_compute_flags_of_something_that_is_not_a_message_is_all_false(value):
     # given / when / then
     assert compute_flags(value) == {"victim_data_present": False, "minor_data_present": False}
+
+
+def test_protected_person_refs_are_the_victims_and_the_minors():
+    # given: P2 is a victim; P3 becomes a minor by a date of birth 10 years before the period
+    message = example("REQUEST")
+    message["body"]["persons"][2]["date_of_birth"] = "2015"
+
+    # when
+    refs = protected_person_refs(message)
+
+    # then
+    assert refs == {"P2", "P3"}
+    assert protected_person_refs({"body": {"persons": "not a list"}}) == set()
