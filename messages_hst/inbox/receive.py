@@ -308,6 +308,16 @@ def _store_original(raw: bytes, envelope: _Envelope, recipient, **context) -> In
             original.save(update_fields=["is_original", "problems"])
             inbound.save()
             return inbound
+        # The same conflicting bytes again (a retry, a flood): kept and alerted once.
+        earlier = InboundMessage.objects.filter(
+            status=InboundStatus.CONFLICT,
+            sender_code=envelope.sender_code,
+            message_id=envelope.message_id,
+            recipient_ncb=recipient,
+            raw_sha256=inbound.raw_sha256,
+        ).first()
+        if earlier is not None:
+            return earlier
         inbound.is_original = False
         inbound.status = InboundStatus.CONFLICT
         inbound.document = envelope.document

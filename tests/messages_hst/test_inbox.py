@@ -97,7 +97,7 @@ def test_same_bytes_twice_replays_the_identical_receipt(request_from_fr):
 
 
 def test_other_body_under_a_known_id_is_a_conflict_with_alert(
-    request_from_fr, supervisor_de, officer_de
+    request_from_fr, supervisor_de, officer_de, caplog
 ):
     # given a message already received
     receive(signed_bytes(request_from_fr))
@@ -116,6 +116,26 @@ def test_other_body_under_a_known_id_is_a_conflict_with_alert(
     alert = Notification.objects.get()
     assert alert.recipient == supervisor_de
     assert "Another subject" not in alert.body
+    # and the log says what happened without the content
+    assert "security alert" in caplog.text
+    assert "Another subject" not in caplog.text
+
+
+def test_the_same_conflicting_bytes_again_are_kept_and_alerted_once(
+    request_from_fr, supervisor_de
+):
+    # given a conflict already recorded
+    receive(signed_bytes(request_from_fr))
+    altered = signed_bytes(dict(request_from_fr, subject="Conflicting copy (test)"))
+    receive(altered)
+
+    # when the same conflicting bytes come again
+    outcome = receive(altered)
+
+    # then 409 again, but no second row and no second alert
+    assert outcome.http_status == 409
+    assert InboundMessage.objects.filter(status=InboundStatus.CONFLICT).count() == 1
+    assert Notification.objects.count() == 1
 
 
 def test_malformed_json_is_kept_and_refused_with_400(ncb_de):
