@@ -21,8 +21,14 @@ from messages_hst.pipeline.policy import blocked_reason, deadline_for, provider_
 from messages_hst.pipeline.queueing import enqueue_on_commit
 from ncb_cases.canonical import canonical_json_bytes
 
-# A message in one of these may be dispatched; any other (cancelled, discarded) never is.
-DISPATCHABLE = (MessageStatus.APPROVED, MessageStatus.QUEUED, MessageStatus.DISPATCHED)
+# A message in one of these is sent (a CANCELLED one too: the CANCEL that supersedes it is
+# sent as well, and refers to it); any other (a draft, a discarded message) never is.
+DISPATCHABLE = (
+    MessageStatus.APPROVED,
+    MessageStatus.QUEUED,
+    MessageStatus.DISPATCHED,
+    MessageStatus.CANCELLED,
+)
 
 
 def _recipients(document: Mapping) -> list[tuple[str, str]]:
@@ -115,8 +121,9 @@ def message_dispatch(message_pk: int, *, now: dt.datetime | None = None) -> HSTM
     locked, a message already dispatched (outbox processed) is left alone, signing happens
     once. In one transaction: signature fields, status DISPATCHED, the pending deliveries due
     now, the outbox entry processed; `deliver` is enqueued for each after the commit (a lost
-    enqueue is found by the relay through `next_attempt_at`). A message that is no longer
-    dispatchable (cancelled, discarded) only gets its outbox entry closed. Returns the
+    enqueue is found by the relay through `next_attempt_at`). A message cancelled meanwhile is
+    still sent (its CANCEL refers to it) and stays CANCELLED; one that is not approved at all
+    only gets its outbox entry closed. Returns the
     message, or None if it does not exist.
     """
     now = now or timezone.now()
@@ -141,7 +148,8 @@ def message_dispatch(message_pk: int, *, now: dt.datetime | None = None) -> HSTM
             )
             if due:
                 Delivery.objects.filter(pk__in=due).update(next_attempt_at=now, updated_at=now)
-            message.status = MessageStatus.DISPATCHED
+            if message.status in (MessageStatus.APPROVED, MessageStatus.QUEUED):
+                message.status = MessageStatus.DISPATCHED
             message.dispatched_at = message.dispatched_at or now
             message.save(update_fields=[*fields, "status", "dispatched_at", "updated_at"])
             enqueue_on_commit("deliver", due)
