@@ -28,22 +28,25 @@ transaction" becomes a savepoint of the caller's: the bytes commit with the call
 
 import datetime as dt
 import hashlib
-import ipaddress
-import json
 import logging
-import uuid
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from contacts.choices import MessageTransport
 from contacts.models import NationalCentralBureau
 from messages_hst import keys, signing
 from messages_hst.choices import InboundStatus, MessageType, SignatureStatus
 from messages_hst.inbox import alerts, effects, receipts
+from messages_hst.inbox.envelope import (
+    Envelope,
+    as_uuid,
+    client_ip,
+    hosted_ncb,
+    read_envelope,
+    resolve_recipient,
+)
 from messages_hst.inbox.problems import (
     SIGNATURE_CODES,
     as_dicts,
@@ -72,20 +75,12 @@ AUTOMATIC_TYPES = (MessageType.RECEIPT, MessageType.RESPONSE)
 class InboxOutcome:
     """The inbox's answer: the HTTP status, the signed RECEIPT's canonical bytes when the
     message was accepted (201 first time, 200 replay), else the problems; and the stored row
-    (None only when not even the raw bytes could be stored, see `_store_refused`)."""
+    (the original, or the CONFLICT / QUARANTINED row holding these bytes)."""
 
     http_status: int
     receipt_bytes: bytes | None = None
     problems: list[dict[str, str]] = field(default_factory=list)
     inbound: InboundMessage | None = None
-
-
-@dataclass(frozen=True)
-class _Envelope:
-    document: dict[str, Any] | None
-    sender_code: str
-    message_id: uuid.UUID | None
-    problems: list[dict[str, str]]
 
 
 def max_body_bytes() -> int:
@@ -108,19 +103,19 @@ def inbox_receive(
     context = {
         "named": (recipient_code or "").strip().upper()[:12],
         "transport": transport[:10],
-        "remote_addr": _ip(remote_addr),
+        "remote_addr": client_ip(remote_addr),
     }
     if len(raw) > limit:
-        recipient = _hosted_ncb(recipient_code)
+        recipient = hosted_ncb(recipient_code)
         refusal = problem("", "body_too_large", f"the body is larger than {limit} bytes")
-        envelope = _Envelope(None, "", None, [refusal])
+        envelope = Envelope(None, "", None, [refusal])
         return _store_refused(raw[: limit + 1], envelope, recipient, **context)
-    envelope = _read_envelope(raw)
+    envelope = read_envelope(raw)
     if envelope.problems:
-        return _store_refused(raw, envelope, _hosted_ncb(recipient_code), **context)
-    recipient, recipient_problems = _resolve_recipient(recipient_code, envelope.document)
+        return _store_refused(raw, envelope, hosted_ncb(recipient_code), **context)
+    recipient, recipient_problems = resolve_recipient(recipient_code, envelope.document)
     if recipient_problems:
-        refused = _Envelope(
+        refused = Envelope(
             envelope.document, envelope.sender_code, envelope.message_id, recipient_problems
         )
         return _store_refused(raw, refused, recipient, **context)
@@ -133,117 +128,11 @@ def inbox_receive(
 # --- Reading the envelope and finding the recipient --------------------------------------------
 
 
-def _refuse_constant(name: str) -> None:
-    raise ValueError(f"{name} is not JSON")
-
-
-def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result = dict(pairs)
-    if len(result) != len(pairs):
-        # Two readers could take different values of a repeated member: refuse (RFC 7493 2.3).
-        raise ValueError("an object repeats a member name")
-    return result
-
-
-def _read_envelope(raw: bytes) -> _Envelope:
-    try:
-        document = json.loads(
-            raw.decode("utf-8"),
-            object_pairs_hook=_unique_members,
-            parse_constant=_refuse_constant,
-        )
-    except UnicodeDecodeError:
-        refusal = problem("", "malformed_json", "the body is not UTF-8 text")
-        return _Envelope(None, "", None, [refusal])
-    except (ValueError, RecursionError) as error:
-        # JSONDecodeError names a position, never the content.
-        refusal = problem("", "malformed_json", f"the body is not valid JSON: {error}")
-        return _Envelope(None, "", None, [refusal])
-    if not isinstance(document, dict):
-        refusal = problem("", "not_an_object", "an HST message is a JSON object")
-        return _Envelope(None, "", None, [refusal])
-    sender = document.get("sender")
-    sender_code = sender.get("ncb_code") if isinstance(sender, dict) else None
-    if not isinstance(sender_code, str) or len(sender_code) > 12:
-        sender_code = ""
-    return _Envelope(document, sender_code, _uuid(document.get("message_id")), [])
-
-
-def _uuid(value: Any) -> uuid.UUID | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
-
-
-def _ip(value: str | None) -> str | None:
-    try:
-        return str(ipaddress.ip_address((value or "").strip())) if value else None
-    except ValueError:
-        return None
-
-
-def _hosted_ncb(code: str | None) -> NationalCentralBureau | None:
-    """The NCB of `code` if it is hosted on this instance (transport `local`), else None."""
-    if not code:
-        return None
-    return (
-        NationalCentralBureau.objects.select_related("country")
-        .filter(code=code.strip().upper(), transport=MessageTransport.LOCAL)
-        .first()
-    )
-
-
-def _resolve_recipient(
-    recipient_code: str | None, document: dict[str, Any]
-) -> tuple[NationalCentralBureau | None, list[dict[str, str]]]:
-    """The recipient hosted here, or the problem (404: not hosted here; 400: ambiguous).
-
-    With `HST-Recipient`, it must name an NCB hosted on this instance (404 otherwise: this
-    instance is the wrong address, resending here will never help). Without it, the message's
-    recipients decide: exactly one hosted here is the recipient; none is 404; several is 400
-    (the sender must say which delivery this is, one per recipient).
-    """
-    if recipient_code:
-        ncb = _hosted_ncb(recipient_code)
-        if ncb is None:
-            return None, [
-                problem("", "unknown_recipient", "the HST-Recipient NCB is not hosted here")
-            ]
-        return ncb, []
-    recipients = document.get("recipients")
-    codes = {
-        r.get("ncb_code")
-        for r in (recipients if isinstance(recipients, list) else [])
-        if isinstance(r, dict) and isinstance(r.get("ncb_code"), str)
-    }
-    hosted = list(
-        NationalCentralBureau.objects.select_related("country").filter(
-            code__in=codes, transport=MessageTransport.LOCAL
-        )
-    )
-    if len(hosted) == 1:
-        return hosted[0], []
-    if not hosted:
-        refusal = problem(
-            "/recipients", "unknown_recipient", "none of the recipients is hosted here"
-        )
-        return None, [refusal]
-    refusal = problem(
-        "/recipients",
-        "recipient_ambiguous",
-        "several recipients are hosted here: name one in the HST-Recipient header",
-    )
-    return None, [refusal]
-
-
 # --- Storing the bytes -----------------------------------------------------------------------
 
 
 def _row(
-    raw: bytes, envelope: _Envelope, recipient, *, named: str, transport: str, remote_addr
+    raw: bytes, envelope: Envelope, recipient, *, named: str, transport: str, remote_addr
 ) -> InboundMessage:
     return InboundMessage(
         recipient_ncb=recipient,
@@ -258,7 +147,7 @@ def _row(
     )
 
 
-def _store_refused(raw: bytes, envelope: _Envelope, recipient, **context) -> InboxOutcome:
+def _store_refused(raw: bytes, envelope: Envelope, recipient, **context) -> InboxOutcome:
     """Keep the bytes of a message refused before dedupe (too large, not JSON, no recipient)
     as a QUARANTINED row; without a recipient hosted here, `recipient_ncb` stays empty and
     `recipient_code` keeps the one the request named (such rows are seen only by admins)."""
@@ -274,7 +163,7 @@ def _store_refused(raw: bytes, envelope: _Envelope, recipient, **context) -> Inb
     return InboxOutcome(status, None, envelope.problems, inbound)
 
 
-def _store_original(raw: bytes, envelope: _Envelope, recipient, **context) -> InboundMessage:
+def _store_original(raw: bytes, envelope: Envelope, recipient, **context) -> InboundMessage:
     """Insert the row (committed) and return it; on a repeat, the original (or the CONFLICT
     row when the body differs). See the module docstring, step 3."""
     inbound = _row(raw, envelope, recipient, **context)
@@ -340,7 +229,7 @@ def _store_original(raw: bytes, envelope: _Envelope, recipient, **context) -> In
 
 
 def _check(
-    pk: int, envelope: _Envelope, recipient_code: str | None, *, now: dt.datetime
+    pk: int, envelope: Envelope, recipient_code: str | None, *, now: dt.datetime
 ) -> InboxOutcome:
     document = envelope.document
     with transaction.atomic():
@@ -361,8 +250,8 @@ def _check(
         inbound.message_type = str(document.get("message_type", ""))[:12]
         inbound.priority = str(document.get("priority", ""))[:10]
         inbound.subject = str(document.get("subject", ""))[:200]
-        inbound.hst_case_id = _uuid((document.get("case") or {}).get("hst_case_id"))
-        inbound.in_reply_to = _uuid((document.get("thread") or {}).get("in_reply_to"))
+        inbound.hst_case_id = as_uuid((document.get("case") or {}).get("hst_case_id"))
+        inbound.in_reply_to = as_uuid((document.get("thread") or {}).get("in_reply_to"))
         if not verdict.ok:
             detail = verdict.detail or "the signature cannot be verified"
             found = [problem("/signature", SIGNATURE_CODES[verdict.status], detail)]
