@@ -35,7 +35,7 @@ from messages_hst.validation import Problem, has_errors, validate_message, with_
 from ncb_cases.audit import audit_record
 from ncb_cases.choices import AuditAction
 from ncb_cases.models import Case
-from ncb_cases.selectors import visible_cases
+from ncb_cases.selectors import victim_identity_permitted, visible_cases
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +88,16 @@ def message_compose_start(
             {"message_type": [_("Compose one of: %(types)s.") % {"types": ", ".join(CASE_TYPES)}]}
         )
     _check_case(actor, officer.ncb_id, case)
+    if message_type == MessageType.ALERT and priority not in (Priority.URGENT, Priority.FLASH):
+        raise ValidationError({"priority": [_("An alert is URGENT or FLASH.")]})
+    if include_victim_identity and not victim_identity_permitted(user=actor, case=case):
+        raise ValidationError(
+            {
+                "include_victim_identity": [
+                    _("You do not hold the victim-identity permission of this case.")
+                ]
+            }
+        )
     return _start(
         actor=actor,
         sender_ncb=officer.ncb,
