@@ -241,17 +241,33 @@ def test_schema_violation_is_refused_naming_the_field_and_kept(two_instances, a_
     assert row["problems"]
 
 
-def test_message_for_a_recipient_not_hosted_here_is_refused_and_kept(two_instances, a_key, b_db):
-    # given: addressed to Italy, which instance b does not host
-    document = _document(recipients=[{"ncb_code": "IT", "role": "TO"}])
+def test_message_for_an_unknown_recipient_is_refused_and_kept(two_instances, a_key, b_db):
+    # given: addressed to an NCB code no instance knows (every known NCB not served by a peer
+    # or the gateway is hosted on b)
+    document = _document(recipients=[{"ncb_code": "XZ", "role": "TO"}])
     body = _signed(document, a_key)
 
     # when
-    response = _post(two_instances.b, body, message_id=document["message_id"], recipient="IT")
+    response = _post(two_instances.b, body, message_id=document["message_id"], recipient="XZ")
 
     # then
     problems = _assert_problems(response, 404)
     assert any("recipient" in problem["path"] + problem["code"] for problem in problems)
+    (row,) = _stored(b_db, body)
+    assert row["raw_body"] == body
+    assert row["status"] == "QUARANTINED"
+
+
+def test_message_for_an_ncb_served_elsewhere_is_refused(two_instances, a_key, b_db):
+    # given: addressed to FR, whose instance is a, posted to b
+    document = _document(recipients=[{"ncb_code": "FR", "role": "TO"}])
+    body = _signed(document, a_key)
+
+    # when
+    response = _post(two_instances.b, body, message_id=document["message_id"], recipient="FR")
+
+    # then
+    _assert_problems(response, 404)
     (row,) = _stored(b_db, body)
     assert row["raw_body"] == body
 
@@ -279,6 +295,9 @@ def test_body_over_the_configured_limit_is_refused_with_413(two_instances, a_key
     # then
     problems = _assert_problems(response, 413)
     assert any("4096" in problem["message"] for problem in problems), problems
+    # what was read (the limit + 1 byte, never the whole body) is kept
+    (row,) = _stored(b_db, body[:4097])
+    assert row["status"] == "QUARANTINED"
     assert accepted.status_code == 201, accepted.text[:2000]
 
 
