@@ -29,7 +29,6 @@ class ReceiptSerializer(serializers.Serializer):
     signature = CodeField(
         SignatureStatus,
         source="receipt_signature",
-        allow_blank=True,
         help_text=_("The receipt's signature against the recipient NCB's keys (empty: none yet)"),
     )
     ref_message_id = serializers.SerializerMethodField()

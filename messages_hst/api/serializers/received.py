@@ -26,7 +26,7 @@ class InboundMessageSerializer(serializers.Serializer):
     priority = serializers.CharField()
     subject = serializers.CharField()
     status = CodeField(InboundStatus)
-    signature_status = CodeField(SignatureStatus, allow_blank=True)
+    signature_status = CodeField(SignatureStatus, help_text=_("Empty: not checked"))
     kid = serializers.CharField()
     transport = serializers.CharField()
     received_at = serializers.DateTimeField()

@@ -79,9 +79,9 @@ def _form_parameters(form_class) -> list[OpenApiParameter]:
 def inbound_actions_now(user, inbound: InboundMessage) -> list[str]:
     if not message_permissions.can_triage(user, inbound):
         return []
-    allowed = []
-    if inbound.status in (InboundStatus.TRIAGE, InboundStatus.QUARANTINED):
-        allowed += ["accept", "reject"]
+    allowed = ["accept"] if inbound.status == InboundStatus.TRIAGE else []
+    if inbound.status in triage.REJECTABLE_STATUSES:
+        allowed.append("reject")
     if inbound.message_type == MessageType.REQUEST and inbound.status in (
         InboundStatus.TRIAGE,
         InboundStatus.ACCEPTED,
@@ -161,11 +161,10 @@ class InboundMessageViewSet(MessageApiViewSet):
                 import_refs=tuple(data["import_refs"]),
                 comment=data["comment"],
             )
-        inbound = self._reread(inbound)
         body = {
-            "inbound": self._detail(inbound),
-            "case": inbound.case.public_id if inbound.case else None,
-            "matches": list(getattr(result, "matches", result) or ()),
+            "inbound": self._detail(self._reread(inbound)),
+            "case": result.case.public_id if result.case is not None else None,
+            "matches": result.matches,
         }
         return Response(InboundTriageResultSerializer(body).data)
 

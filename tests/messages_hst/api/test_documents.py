@@ -1,0 +1,172 @@
+"""The document of a message through the API: edits answer the full validation result,
+problems come with their paths, the text rendering is text/plain, and victims' names reach
+only holders of the case's victim-identity permission."""
+
+import copy
+
+import pytest
+
+from messages_hst.choices import MessageStatus
+from tests.messages_hst.api.conftest import VICTIM_NAME, named_victim
+
+pytestmark = pytest.mark.django_db
+
+
+def _broken(document: dict) -> dict:
+    """`document` with an unknown sex code and a misspelt date of birth for P1."""
+    document = copy.deepcopy(document)
+    document["body"]["persons"][0]["sex"] = "Q"
+    document["body"]["persons"][0]["date_of_birth"] = "17/05/1984"
+    return document
+
+
+def test_an_edit_is_saved_and_answers_every_problem_with_its_path(
+    draft_fr, officer_fr, api_client_for, message_url
+):
+    # when
+    response = api_client_for(officer_fr).patch(
+        message_url(draft_fr), {"document": _broken(draft_fr.document)}, format="json"
+    )
+    # then: a draft may be incomplete; the answer says exactly what is wrong
+    assert response.status_code == 200
+    paths = {problem["path"] for problem in response.json()["problems"]}
+    assert {"/body/persons/0/sex", "/body/persons/0/date_of_birth"} <= paths
+    assert response.json()["errors"] >= 2
+    assert all(
+        set(problem) == {"path", "code", "severity", "message"}
+        for problem in response.json()["problems"]
+    )
+
+
+def test_submitting_a_document_with_errors_is_a_400_listing_them_under_document(
+    draft_fr, officer_fr, api_client_for, message_url
+):
+    # given
+    client = api_client_for(officer_fr)
+    client.patch(message_url(draft_fr), {"document": _broken(draft_fr.document)}, format="json")
+    # when
+    response = client.post(message_url(draft_fr, "submit"))
+    # then
+    assert response.status_code == 400
+    problems = response.json()["document"]
+    assert {"/body/persons/0/sex", "/body/persons/0/date_of_birth"} <= {
+        problem["path"] for problem in problems
+    }
+    assert {problem["severity"] for problem in problems} == {"error"}
+    draft_fr.refresh_from_db()
+    assert draft_fr.status == MessageStatus.DRAFT
+
+
+def test_a_document_that_is_not_an_object_is_a_400_naming_document(
+    draft_fr, officer_fr, api_client_for, message_url
+):
+    # when
+    response = api_client_for(officer_fr).patch(
+        message_url(draft_fr), {"document": ["P1"]}, format="json"
+    )
+    # then
+    assert (response.status_code, list(response.json())) == (400, ["document"])
+
+
+def test_only_a_draft_is_edited(pending_fr, officer_fr, api_client_for, message_url):
+    # when
+    response = api_client_for(officer_fr).patch(
+        message_url(pending_fr), {"document": pending_fr.document}, format="json"
+    )
+    # then
+    assert (response.status_code, list(response.json())) == (400, ["status"])
+
+
+def test_the_validation_of_a_draft_is_computed_now(
+    draft_fr, analyst_fr, api_client_for, message_url
+):
+    # given: a document broken behind the API's back, its stored problems stale
+    draft_fr.document = _broken(draft_fr.document)
+    draft_fr.save()
+    # when
+    response = api_client_for(analyst_fr).get(message_url(draft_fr, "validation"))
+    # then
+    assert response.status_code == 200
+    body = response.json()
+    assert body["checked_now"] is True
+    assert body["errors"] >= 2
+    assert "/body/persons/0/sex" in {problem["path"] for problem in body["problems"]}
+
+
+def test_the_rendering_of_a_sent_message_is_the_stored_text_plain_rendering(
+    sent_fr, supervisor_fr, api_client_for, message_url
+):
+    # when
+    response = api_client_for(supervisor_fr).get(message_url(sent_fr, "rendering"))
+    # then
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response["HST-Rendering"] == "sent"
+    assert response.content.decode() == sent_fr.rendering
+    assert max(len(line) for line in response.content.decode().splitlines()) <= 80
+
+
+def test_the_rendering_of_a_draft_is_made_on_the_fly_even_for_a_text_client(
+    draft_fr, officer_fr, api_client_for, message_url
+):
+    # when
+    response = api_client_for(officer_fr).get(
+        message_url(draft_fr, "rendering"), HTTP_ACCEPT="text/plain"
+    )
+    # then
+    text = response.content.decode()
+    assert (response.status_code, response["HST-Rendering"]) == (200, "draft")
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert "HST FORMATTED MESSAGE 1.0 / REQUEST" in text
+    assert f"MESSAGE ID: {draft_fr.message_id}" in text
+
+
+def test_a_rendering_you_may_not_see_is_a_404_even_for_a_text_client(
+    draft_fr, officer_de, api_client_for, message_url
+):
+    # when
+    response = api_client_for(officer_de).get(
+        message_url(draft_fr, "rendering"), HTTP_ACCEPT="text/plain"
+    )
+    # then
+    assert response.status_code == 404
+
+
+@pytest.fixture
+def naming_draft(draft_fr):
+    """draft_fr naming its victim P2 (composed by officer_fr, who holds the permission)."""
+    draft_fr.document = named_victim(draft_fr.document)
+    draft_fr.save()
+    return draft_fr
+
+
+def test_a_holder_of_the_victim_identity_permission_sees_the_victims_name(
+    naming_draft, officer_fr, api_client_for, message_url
+):
+    # when
+    client = api_client_for(officer_fr)
+    detail = client.get(message_url(naming_draft)).json()
+    rendering = client.get(message_url(naming_draft, "rendering"))
+    # then
+    persons = {person["ref"]: person for person in detail["document"]["body"]["persons"]}
+    assert persons["P2"]["family_name"] == VICTIM_NAME
+    assert VICTIM_NAME in rendering.content.decode()
+
+
+@pytest.mark.parametrize("reader", ["supervisor_fr", "analyst_fr"])
+def test_a_reader_without_the_permission_never_gets_the_victims_name(
+    reader, request, naming_draft, api_client_for, message_url
+):
+    # given
+    client = api_client_for(request.getfixturevalue(reader))
+    # when
+    detail = client.get(message_url(naming_draft))
+    rendering = client.get(message_url(naming_draft, "rendering"))
+    # then: the suspect keeps his name, the victim keeps her ref, sex and year of birth
+    assert VICTIM_NAME not in detail.content.decode()
+    assert VICTIM_NAME not in rendering.content.decode()
+    assert rendering["HST-Rendering"] == "masked"
+    persons = {person["ref"]: person for person in detail.json()["document"]["body"]["persons"]}
+    assert persons["P1"]["family_name"] == "DURAND-TEST"
+    assert (persons["P2"]["sex"], persons["P2"]["date_of_birth"]) == ("F", "1999")
+    assert "forenames" not in persons["P2"]
