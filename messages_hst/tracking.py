@@ -13,7 +13,8 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from contacts.choices import OfficerRole
@@ -160,17 +161,48 @@ def overdue_requests_for_user(
     monitors, users of no NCB, anonymous) sees none. One query, with the case joined, whatever
     the number of items.
     """
-    officer = officer_of(user)
-    if officer is None or officer.role not in READER_ROLES:
+    ncb_id = _reader_ncb_id(user)
+    if ncb_id is None:
         return TrackedRequest.objects.none()
     today = today or timezone.localdate()
     return (
-        TrackedRequest.objects.filter(
-            ncb_id=officer.ncb_id, outcome=RequestOutcome.OPEN, due_on__lt=today
-        )
+        TrackedRequest.objects.filter(ncb_id=ncb_id, outcome=RequestOutcome.OPEN, due_on__lt=today)
         .select_related("case")
         .order_by("due_on", "id")
     )
+
+
+def _reader_ncb_id(user: AbstractBaseUser | AnonymousUser) -> int | None:
+    officer = officer_of(user)
+    if officer is None or officer.role not in READER_ROLES or not user.is_active:
+        return None
+    return officer.ncb_id
+
+
+def tracked_request_list_for_user(
+    *, user: AbstractBaseUser | AnonymousUser, include_answered: bool = False
+) -> QuerySet[TrackedRequest]:
+    """The items of the user's NCB, both directions, open ones only unless
+    `include_answered`; by due date (none last), case joined. One query. Readers as
+    `overdue_requests_for_user`; anyone else gets none."""
+    ncb_id = _reader_ncb_id(user)
+    if ncb_id is None:
+        return TrackedRequest.objects.none()
+    items = TrackedRequest.objects.filter(ncb_id=ncb_id)
+    if not include_answered:
+        items = items.filter(outcome=RequestOutcome.OPEN)
+    return items.select_related("case").order_by(F("due_on").asc(nulls_last=True), "id")
+
+
+def tracked_request_get_for_user(
+    *, user: AbstractBaseUser | AnonymousUser, tracked_id: int
+) -> TrackedRequest:
+    """One item of the user's NCB; Http404 when missing or not theirs (the same answer)."""
+    ncb_id = _reader_ncb_id(user)
+    try:
+        return TrackedRequest.objects.select_related("case").get(pk=tracked_id, ncb_id=ncb_id)
+    except (TrackedRequest.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 def request_reminder_start(*, actor: AbstractBaseUser, tracked: TrackedRequest) -> HSTMessage:

@@ -186,3 +186,35 @@ def test_reminder_for_an_answered_item_is_refused(sent_request, officer_fr):
     item.save()
     with pytest.raises(ValidationError):
         tracking.request_reminder_start(actor=officer_fr, tracked=item)
+
+
+def test_tracked_list_has_open_items_of_the_ncb_soonest_due_first(officer_fr, ncb_fr, ncb_de):
+    # given FR items due later, sooner, without date, answered; and a DE item
+    later = make_items(ncb_fr, 1, due_on=TODAY + dt.timedelta(days=9))[0]
+    sooner = make_items(ncb_fr, 1, due_on=TODAY)[0]
+    undated = make_items(ncb_fr, 1, due_on=None)[0]
+    answered = make_items(ncb_fr, 1, due_on=TODAY, outcome="DONE")[0]
+    make_items(ncb_de, 1, due_on=TODAY)
+
+    # when FR's officer lists them
+    listed = list(tracking.tracked_request_list_for_user(user=officer_fr))
+    everything = list(
+        tracking.tracked_request_list_for_user(user=officer_fr, include_answered=True)
+    )
+
+    # then open ones by due date, undated last; answered ones only on request
+    assert listed == [sooner, later, undated]
+    assert set(everything) == {sooner, later, undated, answered}
+
+
+def test_tracked_item_of_another_ncb_is_404(officer_de, ncb_fr):
+    from django.http import Http404
+
+    item = make_items(ncb_fr, 1, due_on=TODAY)[0]
+    with pytest.raises(Http404):
+        tracking.tracked_request_get_for_user(user=officer_de, tracked_id=item.pk)
+
+
+def test_tracked_item_of_the_ncb_is_found(officer_fr, ncb_fr):
+    item = make_items(ncb_fr, 1, due_on=TODAY)[0]
+    assert tracking.tracked_request_get_for_user(user=officer_fr, tracked_id=item.pk) == item
