@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from contacts.demo import demo_password, seed_contacts_demo
 from contacts.reference import reference_data_load
 from evidence.demo import seed_evidence_demo
+from messages_hst.demo import seed_messages_demo
 from ncb_cases.demo import seed_cases_demo
 
 DEMO_URL = "http://127.0.0.1:8000/"
@@ -16,7 +17,8 @@ DEMO_URL = "http://127.0.0.1:8000/"
 
 class Command(BaseCommand):
     help = (
-        "Load the reference data and the demo (NCBs, users, contact points, cases, evidence). "
+        "Load the reference data and the demo (NCBs, users, contact points, cases, evidence, "
+        "messages). "
         "Idempotent; prints the demo logins."
     )
 
@@ -41,6 +43,8 @@ class Command(BaseCommand):
         for line in seed_cases_demo().summary_lines():
             self.stdout.write(line)
         for line in seed_evidence_demo().summary_lines():
+            self.stdout.write(line)
+        for line in seed_messages_demo().summary_lines():
             self.stdout.write(line)
 
         self.stdout.write("")
