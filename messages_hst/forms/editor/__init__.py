@@ -203,22 +203,22 @@ class MessageEditor:
         for relative, field_id in fields.items():
             self._pointers[base + relative] = field_id
 
-    def field_id(self, path: str) -> str | None:
-        """The id of the input (or section) showing JSON pointer `path`, or None (a bound
-        editor: after is_valid)."""
+    def field_id(self, path: str) -> str:
+        """The id of the input (or section) showing JSON pointer `path`, or "" when the editor
+        does not show it (a bound editor: after is_valid)."""
         if self._pointers is None:
             self._index_pointers()
         while True:
             if path in self._pointers:
                 return self._pointers[path]
             if not path:
-                return None
+                return ""
             path = path.rsplit("/", 1)[0]
 
     def linked(self, problems) -> list[dict[str, str]]:
         """Problem dicts with the id of the input that shows each (`field`, "" if none)."""
         return [
-            {**problem, "field": self.field_id(problem.get("path", "")) or ""}
+            {**problem, "field": problem.get("field") or self.field_id(problem.get("path", ""))}
             for problem in problems
         ]
 

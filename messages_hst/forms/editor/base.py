@@ -137,6 +137,15 @@ class ItemForm(DocumentForm):
     def adapt_to(self, item: dict | None) -> None:
         """Change the fields for the item this row edits (nothing by default)."""
 
+    def legend(self) -> str:
+        """What names the row on the page: its ref (or request, NCB, number, kind)."""
+        for name in ("ref", "request_ref", "ncb_code", "seq", "kind"):
+            if name in self.fields:
+                value = self[name].value()
+                if value not in (None, ""):
+                    return str(value)
+        return ""
+
 
 class ItemFormSet(forms.BaseFormSet):
     """A formset over a list of the document; see the module docstring."""
