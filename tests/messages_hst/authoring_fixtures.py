@@ -142,12 +142,24 @@ def identity_holder(officer_fr, case_fr):
     return officer_fr
 
 
+def _compose_enqueued(monkeypatch) -> list[int]:
+    """The message pks `tasks.compose_message` is enqueued with during the test (the task
+    itself does not run); one list shared by the fixtures below."""
+    from messages_hst import tasks
+
+    current = tasks.compose_message.delay
+    if isinstance(getattr(current, "__self__", None), list):
+        return current.__self__
+    enqueued: list[int] = []
+    monkeypatch.setattr("messages_hst.tasks.compose_message.delay", enqueued.append)
+    return enqueued
+
+
 @pytest.fixture
 def compose(monkeypatch, django_capture_on_commit_callbacks):
     """`compose(actor, case, message_type="INFO", **kwargs)`: a message started through
     `message_compose_start` and built by the compose task's body once the start commits."""
-    enqueued: list[int] = []
-    monkeypatch.setattr("messages_hst.tasks.compose_message.delay", enqueued.append)
+    enqueued = _compose_enqueued(monkeypatch)
 
     def run(actor, case, message_type="INFO", recipients=("DE",), **kwargs):
         kwargs.setdefault("priority", "URGENT" if message_type == "ALERT" else "ROUTINE")
@@ -165,8 +177,7 @@ def compose(monkeypatch, django_capture_on_commit_callbacks):
 @pytest.fixture
 def follow_up(monkeypatch, django_capture_on_commit_callbacks):
     """`follow_up(start, **kwargs)`: run a follow-up or reply service (`start`) and build it."""
-    enqueued: list[int] = []
-    monkeypatch.setattr("messages_hst.tasks.compose_message.delay", enqueued.append)
+    enqueued = _compose_enqueued(monkeypatch)
 
     def run(start, **kwargs):
         with django_capture_on_commit_callbacks(execute=True):
