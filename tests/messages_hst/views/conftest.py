@@ -140,27 +140,27 @@ def with_named_victim(document: dict) -> dict:
 
 
 def received(recipient, sender, *, status=InboundStatus.TRIAGE, case=None, **fields):
-    """A message `recipient` received from `sender` that passed the checks."""
-    message_id = uuid.uuid4()
-    document = fields.pop(
-        "document",
-        hst_document(message_id=message_id, sender_ncb=sender, recipients=(recipient.code,)),
-    )
-    return InboundMessageFactory(
-        recipient_ncb=recipient,
-        sender_ncb=sender,
-        sender_code=sender.code,
-        message_id=message_id,
-        status=status,
-        signature_status=SignatureStatus.OK,
-        kid="0f0e0d0c0b0a0908",
-        document=document,
-        message_type=MessageType.REQUEST,
-        priority="URGENT",
-        subject="Identify the driver of a coach (received, test)",
-        case=case,
-        **fields,
-    )
+    """A REQUEST `recipient` received from `sender` that passed the checks (`fields`
+    override the row's fields)."""
+    message_id = fields.pop("message_id", uuid.uuid4())
+    row = {
+        "recipient_ncb": recipient,
+        "sender_ncb": sender,
+        "sender_code": sender.code,
+        "message_id": message_id,
+        "status": status,
+        "signature_status": SignatureStatus.OK,
+        "kid": "0f0e0d0c0b0a0908",
+        "document": hst_document(
+            message_id=message_id, sender_ncb=sender, recipients=(recipient.code,)
+        ),
+        "message_type": MessageType.REQUEST,
+        "priority": "URGENT",
+        "subject": "Identify the driver of a coach (received, test)",
+        "case": case,
+    }
+    row.update(fields)
+    return InboundMessageFactory(**row)
 
 
 @pytest.fixture
