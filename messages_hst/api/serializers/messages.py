@@ -266,12 +266,35 @@ class ReturnSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=2000, help_text=_("What the author should correct"))
 
 
-class FollowUpSerializer(serializers.Serializer):
+class CancelSerializer(serializers.Serializer):
+    """What the recipients should do with the cancelled message (HST.md §5)."""
+
+    instruction = serializers.ChoiceField(
+        choices=[
+            ("DISREGARD", _("Disregard it")),
+            ("RESTRICT", _("Restrict its use")),
+            ("DELETE", _("Delete it")),
+        ],
+        default="DISREGARD",
+    )
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class FollowUpSerializer(CancelSerializer):
+    """A new message referencing a sent (or received) one."""
+
     message_type = CodeField(
         MessageType,
         help_text=_(
-            "UPDATE, CORRECTION or CANCEL (only of your NCB's messages), CLOSE or REMINDER"
+            "UPDATE or CLOSE; CORRECTION or CANCEL (only of your NCB's messages); REMINDER "
+            "(only of your NCB's REQUESTs)"
         ),
+    )
+    request_refs = serializers.ListField(
+        child=serializers.CharField(max_length=16),
+        default=list,
+        max_length=200,
+        help_text=_("REMINDER: the request items to remind (default: every open one)"),
     )
 
     def validate_message_type(self, value):

@@ -58,23 +58,30 @@ def problem_dicts(problems) -> list[dict]:
     ]
 
 
+# What a service calls the message it was handed, as the API names it: the message's state.
+SERVICE_KEYS = {"__all__": "non_field_errors", "inbound": "status", "original": "status"}
+
+
 @contextmanager
-def service_errors():
-    """The services' refusals in the API's shapes: HST problems as a 400 listing every one
-    under `document`; a role refusal as a 403 with its reason (see the module docstring).
-    Other validation errors go to the shared handler (`{field: [messages]}`)."""
+def service_errors(**renamed: str):
+    """The services' refusals in the API's shapes: `{field: [messages]}` naming what the
+    client sent (`renamed`: service argument → request field; the message handed to the
+    service is its `status`), HST problems as a 400 listing every one under `document`
+    (`{path, code, severity, message}`), a role refusal as a 403 with its reason (see the
+    module docstring)."""
     try:
         yield
     except DjangoValidationError as exc:
-        problems = getattr(exc, "problems", None)
-        if not problems:
+        if not hasattr(exc, "error_dict"):
             raise
-        others = {
-            ("non_field_errors" if field == "__all__" else field): messages
-            for field, messages in getattr(exc, "message_dict", {}).items()
-            if field != "document"
-        }
-        raise exceptions.ValidationError({"document": problem_dicts(problems), **others}) from exc
+        names = {**SERVICE_KEYS, **renamed}
+        errors: dict[str, list] = {}
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(names.get(field, field), []).extend(messages)
+        problems = getattr(exc, "problems", None)
+        if problems:
+            errors["document"] = problem_dicts(problems)
+        raise exceptions.ValidationError(errors) from exc
     except DjangoPermissionDenied as exc:
         raise exceptions.PermissionDenied(
             str(exc) or _("You may not do this with this message.")

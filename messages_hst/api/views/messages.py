@@ -30,6 +30,7 @@ from messages_hst import selectors, services
 from messages_hst.api.filters import MessageFilterForm, form_errors, message_filter
 from messages_hst.api.serializers.messages import (
     ApproveSerializer,
+    CancelSerializer,
     DocumentUpdateSerializer,
     FollowUpSerializer,
     MessageCreateSerializer,
@@ -123,11 +124,12 @@ def actions_now(user, message: HSTMessage) -> list[str]:
     create=extend_schema(
         summary=_("Start a draft"),
         description=_(
-            "From a case you may change (INFO, ALERT, REQUEST): a worker builds the document "
-            "from the case (victims minimised unless `include_victim_identity` and you hold "
-            "the permission) and the message is COMPOSING until then: 202, poll the detail "
-            "(`Location`). Or a REPLY to a received REQUEST (`reply_to`): built at once, 201. "
-            "A case or received message that is not yours is a 400 naming the field."
+            "From a case you may change (INFO, ALERT, REQUEST), or a REPLY to a REQUEST your "
+            "NCB received (`reply_to`, one outcome per request item). A worker builds the "
+            "document (victims minimised unless `include_victim_identity` and you hold the "
+            "case's permission): the message is COMPOSING until then, 202, poll its detail "
+            "(`Location`); 201 if it was built at once. A case or received message that is "
+            "not yours is a 400 naming the field."
         ),
         request=MessageCreateSerializer,
         responses={
@@ -180,7 +182,7 @@ class MessageViewSet(MessagePartsMixin, MessageApiViewSet):
 
     def create(self, request):
         data = validated(MessageCreateSerializer(data=request.data))
-        with service_errors():
+        with service_errors(inbound="reply_to"):
             if "reply_to" in data:
                 message = services.reply_start(actor=request.user, inbound=self._inbound(data))
             else:
@@ -193,13 +195,7 @@ class MessageViewSet(MessagePartsMixin, MessageApiViewSet):
                     language=data["language"],
                     include_victim_identity=data["include_victim_identity"],
                 )
-        body = self._reread(message)
-        building = body["status"] == MessageStatus.COMPOSING
-        return Response(
-            body,
-            status=status.HTTP_202_ACCEPTED if building else status.HTTP_201_CREATED,
-            headers={"Location": self._url(message)},
-        )
+        return self.started(message)
 
     def partial_update(self, request, message_id):
         message = self._changeable(message_id)
@@ -269,8 +265,10 @@ class MessageViewSet(MessagePartsMixin, MessageApiViewSet):
         return Response(self._reread(message))
 
     @extend_schema(
-        summary=_("Discard a draft"),
-        description=_("The message is kept as DISCARDED and never sent."),
+        summary=_("Discard a message not yet approved"),
+        description=_(
+            "Being composed, a draft or awaiting approval: kept as DISCARDED, never sent."
+        ),
         request=None,
         responses={200: MessageDetailSerializer, **ACTION_ERRORS},
     )
@@ -285,41 +283,62 @@ class MessageViewSet(MessagePartsMixin, MessageApiViewSet):
         summary=_("Cancel a sent message"),
         description=_(
             "A sent message never changes (HST.md principle 2): this starts a CANCEL draft "
-            "that supersedes it, to be edited, submitted and approved like any other. Only "
-            "for your NCB's messages. Answers the new draft (`Location`)."
+            "that supersedes it, with the recipients' `instruction`, to be checked, submitted "
+            "and approved like any other. Only for your NCB's messages. Answers the new "
+            "message (`Location`): 202 while a worker builds it."
         ),
-        request=None,
-        responses={201: MessageDetailSerializer, **ACTION_ERRORS},
+        request=CancelSerializer,
+        responses={
+            202: OpenApiResponse(MessageDetailSerializer, description=_("The CANCEL, building")),
+            **ACTION_ERRORS,
+        },
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, message_id):
-        return self._follow_up(message_id, MessageType.CANCEL)
+        original = self._changeable(message_id)
+        data = validated(CancelSerializer(data=request.data))
+        return self._follow_up(original, {"message_type": MessageType.CANCEL, **data})
 
     @extend_schema(
         summary=_("Follow up a sent message"),
         description=_(
-            "Starts an UPDATE, CORRECTION, CANCEL, CLOSE or REMINDER draft referencing the "
-            "message (CORRECTION and CANCEL only of your NCB's messages). Answers the new "
-            "draft (`Location`)."
+            "Starts an UPDATE, CORRECTION, CANCEL, CLOSE or REMINDER referencing the message, "
+            "to its recipients (CORRECTION and CANCEL supersede it; a REMINDER names the open "
+            "request items). Answers the new message (`Location`): 202 while a worker builds "
+            "it."
         ),
         request=FollowUpSerializer,
-        responses={201: MessageDetailSerializer, **ACTION_ERRORS},
+        responses={
+            202: OpenApiResponse(MessageDetailSerializer, description=_("Building")),
+            **ACTION_ERRORS,
+        },
     )
     @action(detail=True, methods=["post"], url_path="follow-up")
     def follow_up(self, request, message_id):
-        original = self._readable(message_id)
+        original = self._changeable(message_id)
         data = validated(FollowUpSerializer(data=request.data))
-        return self._follow_up(original.message_id, data["message_type"], original=original)
+        return self._follow_up(original, data)
 
-    def _follow_up(self, message_id, message_type: str, original: HSTMessage | None = None):
-        original = original or self._readable(message_id)
+    def _follow_up(self, original, data: dict) -> Response:
         with service_errors():
             message = services.message_follow_up_start(
-                actor=self.request.user, original=original, message_type=message_type
+                actor=self.request.user,
+                original=original,
+                message_type=data["message_type"],
+                instruction=data["instruction"] if data["message_type"] == "CANCEL" else "",
+                reason=data["reason"],
+                request_refs=data.get("request_refs", ()),
             )
+        return self.started(message)
+
+    def started(self, message: HSTMessage) -> Response:
+        """The answer to a message just started: 202 while a worker builds it, 201 once
+        built; `Location` is its detail."""
+        body = self._reread(message)
+        building = body["status"] == MessageStatus.COMPOSING
         return Response(
-            self._reread(message),
-            status=status.HTTP_201_CREATED,
+            body,
+            status=status.HTTP_202_ACCEPTED if building else status.HTTP_201_CREATED,
             headers={"Location": self._url(message)},
         )
 

@@ -46,6 +46,7 @@ from messages_hst.models import InboundMessage, TrackedRequest
 from messages_hst.services import triage
 from ncb_cases import selectors as case_selectors
 from ncb_cases.api.schema import PAGE_SIZE, path_id
+from ncb_cases.api.serializers.persons import CaseMatchSerializer
 from ncb_cases.api.views._common import validated
 
 INBOUND_ID = path_id("public_id", _("received message"))
@@ -161,12 +162,14 @@ class InboundMessageViewSet(MessageApiViewSet):
                 import_refs=tuple(data["import_refs"]),
                 comment=data["comment"],
             )
-        body = {
-            "inbound": self._detail(self._reread(inbound)),
-            "case": result.case.public_id if result.case is not None else None,
-            "matches": result.matches,
-        }
-        return Response(InboundTriageResultSerializer(body).data)
+        # The shape of InboundTriageResultSerializer, its parts serialized as everywhere else.
+        return Response(
+            {
+                "inbound": self._detail(self._reread(inbound)),
+                "case": str(result.case.public_id) if result.case is not None else None,
+                "matches": CaseMatchSerializer(result.matches, many=True).data,
+            }
+        )
 
     @extend_schema(
         summary=_("Reject a received message"),

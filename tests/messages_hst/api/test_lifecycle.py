@@ -141,14 +141,37 @@ def test_cancelling_a_sent_message_starts_a_cancel_draft_that_supersedes_it(
     sent_fr, officer_fr, api_client_for, message_url
 ):
     # when
-    response = api_client_for(officer_fr).post(message_url(sent_fr, "cancel"))
-    # then
-    assert response.status_code == 201, response.json()
+    response = api_client_for(officer_fr).post(
+        message_url(sent_fr, "cancel"), {"instruction": "DELETE"}, format="json"
+    )
+    # then: built by the worker like any draft
+    assert response.status_code == 202, response.json()
     body = response.json()
-    assert (body["message_type"], body["supersedes"]) == ("CANCEL", str(sent_fr.message_id))
+    assert (body["message_type"], body["status"]) == ("CANCEL", "COMPOSING")
+    assert body["supersedes"] == str(sent_fr.message_id)
     assert response["Location"].endswith(f"/api/v1/messages/{body['message_id']}/")
     sent_fr.refresh_from_db()
     assert sent_fr.status == MessageStatus.DISPATCHED
+
+
+def test_only_a_sent_message_is_followed_up(draft_fr, officer_fr, api_client_for, message_url):
+    # when
+    response = api_client_for(officer_fr).post(
+        message_url(draft_fr, "follow-up"), {"message_type": "UPDATE"}, format="json"
+    )
+    # then
+    assert (response.status_code, list(response.json())) == (400, ["status"])
+
+
+def test_a_cancel_instruction_outside_the_code_list_is_a_400_naming_instruction(
+    sent_fr, officer_fr, api_client_for, message_url
+):
+    # when
+    response = api_client_for(officer_fr).post(
+        message_url(sent_fr, "cancel"), {"instruction": "SHRED"}, format="json"
+    )
+    # then
+    assert (response.status_code, list(response.json())) == (400, ["instruction"])
 
 
 def test_a_follow_up_of_an_unknown_type_is_a_400_naming_message_type(

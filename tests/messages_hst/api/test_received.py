@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def inbound_fr(ncb_fr):
+def inbound_fr(ncb_fr, ncb_de):
     """A REQUEST from Germany to France awaiting triage, naming its victim."""
     document = named_victim(examples.request_message())
     return InboundMessageFactory(
@@ -111,3 +111,64 @@ def test_accepting_into_a_case_that_is_not_yours_is_a_400_naming_case(
     )
     # then
     assert (response.status_code, list(response.json())) == (400, ["case"])
+
+
+def test_accepting_imports_into_a_new_case_and_answers_it_with_the_matches(
+    inbound_fr, officer_fr, api_client_for
+):
+    # when
+    response = api_client_for(officer_fr).post(
+        _url(inbound_fr, "accept"),
+        {"create_case": True, "import_refs": ["P1"], "comment": "Known recruiter (test)"},
+        format="json",
+    )
+    # then
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["inbound"]["status"] == "ACCEPTED"
+    assert body["inbound"]["triaged_by"] == "officer_fr"
+    assert body["case"] == body["inbound"]["case"] is not None
+    assert body["matches"] == []
+
+
+def test_rejecting_records_the_reasons(inbound_fr, officer_fr, api_client_for):
+    # given
+    client = api_client_for(officer_fr)
+    # when
+    response = client.post(
+        _url(inbound_fr, "reject"), {"reasons": ["NOT_COMPETENT"]}, format="json"
+    )
+    again = client.post(_url(inbound_fr, "reject"), {"reasons": ["OTHER"]}, format="json")
+    # then
+    assert response.status_code == 200, response.json()
+    assert (response.json()["status"], response.json()["rejection_reasons"]) == (
+        "REJECTED",
+        ["NOT_COMPETENT"],
+    )
+    assert response.json()["allowed_actions"] == []
+    assert (again.status_code, list(again.json())) == (400, ["status"])
+
+
+def test_a_reply_to_a_received_request_is_started_through_the_message_list(
+    inbound_fr, officer_fr, api_client_for
+):
+    # when
+    response = api_client_for(officer_fr).post(
+        "/api/v1/messages/", {"reply_to": str(inbound_fr.public_id)}, format="json"
+    )
+    # then
+    assert response.status_code in (201, 202), response.json()
+    body = response.json()
+    assert (body["message_type"], body["in_reply_to"]) == ("REPLY", str(inbound_fr.message_id))
+    assert body["recipients"] == ["DE"]
+
+
+def test_replying_to_what_another_ncb_received_is_a_400_naming_reply_to(
+    inbound_fr, officer_de, api_client_for
+):
+    # when
+    response = api_client_for(officer_de).post(
+        "/api/v1/messages/", {"reply_to": str(inbound_fr.public_id)}, format="json"
+    )
+    # then
+    assert (response.status_code, list(response.json())) == (400, ["reply_to"])
