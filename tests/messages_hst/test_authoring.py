@@ -1,4 +1,3 @@
-# ruff: noqa: F811 (fixtures imported from authoring_fixtures)
 """`messages_hst.services.authoring`: compose, edit, submit, four-eyes approval, return,
 discard; each transition validated, audited, and immutable from approval on."""
 
@@ -13,13 +12,7 @@ from messages_hst.validation import has_errors
 from ncb_cases.choices import AuditAction
 from ncb_cases.models import AuditEvent
 from tests.factories import CaseFactory, officer_user, share_case
-from tests.messages_hst.authoring_fixtures import (  # noqa: F401
-    approved,
-    case_fr,
-    child_victim,
-    compose,
-    identity_holder,
-)
+from tests.messages_hst.authoring_fixtures import approved
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 (fixtures imported from authoring_fixtures)
 """Follow-ups (UPDATE, CORRECTION, CANCEL, CLOSE, REMINDER), replies to received REQUESTs and
 messages the system sends: built in the thread, valid, and through the same approval."""
 
@@ -14,12 +13,7 @@ from messages_hst.services import HSTValidationError
 from messages_hst.validation import has_errors
 from ncb_cases.choices import AuditAction
 from ncb_cases.models import AuditEvent
-from tests.messages_hst.authoring_fixtures import (  # noqa: F401
-    approved,
-    case_fr,
-    compose,
-    follow_up,
-)
+from tests.messages_hst.authoring_fixtures import approved
 from tests.messages_hst.factories import InboundMessageFactory, hst_document
 
 pytestmark = pytest.mark.django_db

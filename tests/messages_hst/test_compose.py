@@ -1,4 +1,3 @@
-# ruff: noqa: F811 (fixtures imported from authoring_fixtures)
 """`messages_hst.compose.draft_document`: an HST document from a case, as its author may
 write it (victims minimised, handling from the case, flags computed)."""
 
@@ -12,13 +11,7 @@ from messages_hst.compose import draft_document
 from messages_hst.validation import has_errors, validate_message
 from ncb_cases.choices import ConfidentialityLevel
 from tests.factories import CaseFactory, officer_user
-from tests.messages_hst.authoring_fixtures import (  # noqa: F401
-    SUSPECT_PHONE,
-    VICTIM_PHONE,
-    case_fr,
-    child_victim,
-    identity_holder,
-)
+from tests.messages_hst.authoring_fixtures import SUSPECT_PHONE, VICTIM_PHONE
 
 pytestmark = pytest.mark.django_db
 
