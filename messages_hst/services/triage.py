@@ -24,9 +24,10 @@ from messages_hst.choices import (
     InboundStatus,
     MessageType,
     RejectionReason,
+    RequestDirection,
     ResponseOutcome,
 )
-from messages_hst.models import HSTMessage, InboundMessage
+from messages_hst.models import HSTMessage, InboundMessage, TrackedRequest
 from ncb_cases import matching
 from ncb_cases import services as case_services
 from ncb_cases.audit import audit_record
@@ -118,6 +119,14 @@ def inbound_accept(
     inbound.triaged_by, inbound.triaged_at = actor, now
     inbound.triage_comment = comment.strip()
     inbound.save(update_fields=["status", "case", "triaged_by", "triaged_at", "triage_comment"])
+    if inbound.case is not None:
+        # What we owe for this REQUEST now shows with the case it was filed in.
+        TrackedRequest.objects.filter(
+            ncb_id=inbound.recipient_ncb_id,
+            direction=RequestDirection.RECEIVED,
+            request_message_id=inbound.message_id,
+            case__isnull=True,
+        ).update(case=inbound.case)
     reviewed = any(p.get("severity") == "warning" for p in inbound.problems)
     outcome = ResponseOutcome.ACCEPTED_MANUAL if reviewed else ResponseOutcome.ACCEPTED
     response = _respond(inbound, outcome=outcome, reasons=(), comment=comment)

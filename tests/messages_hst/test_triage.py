@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from messages_hst import keys
 from messages_hst.choices import InboundStatus, MessageType
 from messages_hst.inbox import inbox_receive
-from messages_hst.models import HSTMessage
+from messages_hst.models import HSTMessage, TrackedRequest
 from messages_hst.services.triage import inbound_accept, inbound_reject
 from ncb_cases.canonical import canonical_json_bytes
 from ncb_cases.choices import AuditAction, PersonRole
@@ -80,6 +80,8 @@ def test_accept_into_a_new_case_imports_the_chosen_entities_with_matches(
     assert recruiter.documents.get().number == "24FT00123"
     # and the match with the earlier case is returned
     assert known.reference in {match.case_reference for match in result.matches}
+    # and what DE owes for the REQUEST is filed under the new case
+    assert set(TrackedRequest.objects.values_list("case", flat=True)) == {case.pk}
 
 
 def test_accept_into_an_existing_case_of_another_ncb_is_refused(
