@@ -3,9 +3,10 @@
 `draft_document` reads the case only through `ncb_cases.selectors` with the composing user's
 rights, so a draft never holds more than its author may read. Victims, possible victims and
 children are minimised by default (HST.md principle 5): only their ref, sex, year of birth,
-nationalities, status and the coded victim context travel, never a name, a document or a
-phone; their identity goes only with `include_victim_identity` *and* the user's
-victim-identity permission on the case. The flags `victim_data_present` and
+nationalities, status and the coded victim context travel (and their documents' kind,
+issuing state and whether the exploiter withholds them), never a name, a number or a phone;
+their identity goes only with `include_victim_identity` *and* the user's victim-identity
+permission on the case. The flags `victim_data_present` and
 `minor_data_present` are always computed (`validation.with_computed_flags`), never typed.
 
 - `envelope`: the envelope and its blocks; `case_body`: body and handling from a case;

@@ -500,3 +500,21 @@ def test_a_case_without_summary_is_summarised_by_its_title(compose, officer_fr, 
     other = CaseFactory(owner_ncb=ncb_fr, created_by=officer_fr, summary="")
     message = compose(officer_fr, other, "INFO")
     assert message.document["body"]["case_summary"]["summary"] == other.title
+
+
+def test_recipients_unknown_here_or_the_sender_itself_are_errors(draft, officer_fr):
+    # given recipients edited to an unknown NCB and to FR itself
+    document = {
+        **draft.document,
+        "recipients": [{"ncb_code": "ZZ", "role": "TO"}, {"ncb_code": "FR", "role": "CC"}],
+    }
+
+    # when
+    message = services.message_update_draft(actor=officer_fr, message=draft, document=document)
+
+    # then both are errors that block submission
+    codes = {(p["path"], p["code"]) for p in message.problems}
+    assert ("/recipients/0/ncb_code", "unknown_recipient") in codes
+    assert ("/recipients/1/ncb_code", "recipient_is_sender") in codes
+    with pytest.raises(HSTValidationError):
+        services.message_submit(actor=officer_fr, message=message)
