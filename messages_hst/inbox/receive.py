@@ -125,9 +125,6 @@ def inbox_receive(
     return _check(inbound.pk, envelope, recipient_code, now=now or timezone.now())
 
 
-# --- Reading the envelope and finding the recipient --------------------------------------------
-
-
 # --- Storing the bytes -----------------------------------------------------------------------
 
 
@@ -155,7 +152,7 @@ def _store_refused(raw: bytes, envelope: Envelope, recipient, **context) -> Inbo
     inbound.status = InboundStatus.QUARANTINED
     inbound.problems = envelope.problems
     inbound.document = envelope.document
-    inbound.message_type = str((envelope.document or {}).get("message_type", ""))[:12]
+    inbound.message_type = _text((envelope.document or {}).get("message_type"), 12)
     status = http_status_for(envelope.problems)
     with transaction.atomic():
         inbound.save()
@@ -210,7 +207,7 @@ def _store_original(raw: bytes, envelope: Envelope, recipient, **context) -> Inb
         inbound.is_original = False
         inbound.status = InboundStatus.CONFLICT
         inbound.document = envelope.document
-        inbound.message_type = str(envelope.document.get("message_type", ""))[:12]
+        inbound.message_type = _text(envelope.document.get("message_type"), 12)
         inbound.problems = [
             problem(
                 "/message_id",
@@ -247,9 +244,9 @@ def _check(
         inbound.signature_status = verdict.status
         inbound.kid = (verdict.kid or "")[:16]
         inbound.document = document
-        inbound.message_type = str(document.get("message_type", ""))[:12]
-        inbound.priority = str(document.get("priority", ""))[:10]
-        inbound.subject = str(document.get("subject", ""))[:200]
+        inbound.message_type = _text(document.get("message_type"), 12)
+        inbound.priority = _text(document.get("priority"), 10)
+        inbound.subject = _text(document.get("subject"), 200)
         inbound.hst_case_id = as_uuid((document.get("case") or {}).get("hst_case_id"))
         inbound.in_reply_to = as_uuid((document.get("thread") or {}).get("in_reply_to"))
         if not verdict.ok:
@@ -274,6 +271,12 @@ def _check(
         inbound.save()
         _audit(inbound)
         return InboxOutcome(201, bytes(inbound.receipt_bytes), [], inbound)
+
+
+def _text(value, length: int) -> str:
+    """A header field for the row's columns: text cut to the column, anything else blank
+    (the document itself keeps whatever was sent)."""
+    return value[:length] if isinstance(value, str) else ""
 
 
 def _quarantine(inbound: InboundMessage, found: list[dict], *, alert: bool) -> InboxOutcome:
