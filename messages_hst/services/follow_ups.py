@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from messages_hst import compose, permissions
 from messages_hst.choices import SENT_STATUSES, InboundStatus, MessageStatus, MessageType
 from messages_hst.models import HSTMessage, InboundMessage
-from messages_hst.services.authoring import _start
+from messages_hst.services.composing import _start
 
 FOLLOW_UP_TYPES = (
     MessageType.UPDATE,

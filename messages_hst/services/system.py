@@ -13,7 +13,7 @@ from messages_hst import compose
 from messages_hst.choices import MessageStatus, MessageType, Priority
 from messages_hst.models import HSTMessage
 from messages_hst.services._common import HSTValidationError
-from messages_hst.services.authoring import message_validate
+from messages_hst.services.checks import message_validate
 from messages_hst.validation import has_errors, with_computed_flags
 from ncb_cases.audit import audit_record
 from ncb_cases.choices import AuditAction
