@@ -234,6 +234,51 @@ def environment_problem() -> str | None:
     return None
 
 
+def profile_stages(pair, *, count: int = 50, log=print) -> Path:
+    """cProfile of the receiver's inbox and of the sender's stages (`bench.hst_profile`),
+    each in its instance's environment; the sender's worker is stopped meanwhile so that
+    the stages run in the profiled process. Writes the profiles; returns the file."""
+    a, b = pair
+    inbox = run_in(
+        b.env,
+        "inbox",
+        "--count",
+        str(count * 2),
+        "--key-file",
+        a.env["NCB_SIGNING_KEY_FILE"],
+        "--sender",
+        a.ncb_code,
+        "--recipient",
+        b.ncb_code,
+        module="bench.hst_profile",
+        keep_output=True,
+    )
+    batch = f"profile-{uuid.uuid4().hex[:8]}"
+    a.stop_worker()
+    try:
+        run_in(a.env, "prepare", "--batch", batch, "--count", str(count))
+        sender = run_in(a.env, "sender", "--batch", batch, module="bench.hst_profile",
+                        keep_output=True)  # fmt: skip
+    finally:
+        a.start_worker()
+    for result in (sender, inbox):
+        stages = ", ".join(f"{name} {ms:.1f} ms" for name, ms in result["ms_per_message"].items())
+        log(f"  profiled {result['stage']}: {result['messages']} messages; per message {stages}")
+    path = _var_dir() / "bench" / f"hst-profile-{date.today().isoformat()}-{int(time.time())}.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f"=== sender (instance {a.name}): approve, dispatch, deliver in one process\n"
+        f"{sender['stdout']}\n=== receiver (instance {b.name}): inbox_receive\n"
+        f"{inbox['stdout']}"
+    )
+    log(f"  profiles written to {path}")
+    return path
+
+
+def _var_dir() -> Path:
+    return Path(os.environ.get("NCB_VAR_DIR", REPO_ROOT / "var"))
+
+
 def run_scenario(
     *,
     scale: float,
@@ -242,6 +287,7 @@ def run_scenario(
     approvers: int = 2,
     worker_concurrency: int = 4,
     web_workers: int = 3,
+    profile: bool = False,
     log=print,
 ) -> HstFigures:
     """Start two instances, measure, stop them; the figures."""
@@ -276,6 +322,8 @@ def run_scenario(
             try:
                 measure_latency(pair, figures, log=log)
                 measure_throughput(pair, figures, log=log)
+                if profile:
+                    profile_stages(pair, log=log)
             except Exception:
                 log(pair.logs())
                 raise
@@ -327,8 +375,7 @@ def report(figures: HstFigures, *, out=print) -> Path:
         f"p95 {figures.latency_p95_ms:8.1f} ms  max {figures.latency_max_ms:8.1f} ms"
     )
     _stages(figures.light_stages_ms, out)
-    var_dir = Path(os.environ.get("NCB_VAR_DIR", REPO_ROOT / "var"))
-    directory = var_dir / "bench"
+    directory = _var_dir() / "bench"
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"hst-{date.today().isoformat()}-{int(time.time())}.json"
     data = asdict(figures) | {
@@ -366,6 +413,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--approvers", type=int, default=2, help="approving processes")
     parser.add_argument("--worker-concurrency", type=int, default=4)
     parser.add_argument("--web-workers", type=int, default=3)
+    parser.add_argument(
+        "--profile", action="store_true", help="then profile each stage (bench.hst_profile)"
+    )
     arguments = parser.parse_args(argv)
     problem = environment_problem()
     if problem is not None:
@@ -378,6 +428,7 @@ def main(argv: list[str] | None = None) -> int:
         approvers=arguments.approvers,
         worker_concurrency=arguments.worker_concurrency,
         web_workers=arguments.web_workers,
+        profile=arguments.profile,
     )
     report(figures)
     return 0 if figures.met else 1

@@ -245,10 +245,11 @@ def summary(*, batch: str) -> dict:
 # --- Driving it from another process (the benchmark, the fault tests) ------------------------
 
 
-def start_in(env: dict[str, str], *args: str) -> subprocess.Popen:
-    """Start `python -m bench.hst_load *args` with the instance environment `env`."""
+def start_in(env: dict[str, str], *args: str, module: str = "bench.hst_load") -> subprocess.Popen:
+    """Start `python -m <module> *args` (this one by default) with the instance environment
+    `env`."""
     return subprocess.Popen(
-        [sys.executable, "-m", "bench.hst_load", *args],
+        [sys.executable, "-m", module, *args],
         cwd=REPO_ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -257,9 +258,9 @@ def start_in(env: dict[str, str], *args: str) -> subprocess.Popen:
     )
 
 
-def finish(process: subprocess.Popen, *, timeout: float = 900) -> dict:
-    """Wait for a process of `start_in`; its JSON result. RuntimeError with its error output
-    when it failed."""
+def finish(process: subprocess.Popen, *, timeout: float = 900, keep_output: bool = False) -> dict:
+    """Wait for a process of `start_in`; its JSON result (with its whole output under
+    "stdout" if `keep_output`). RuntimeError with its error output when it failed."""
     try:
         out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -276,12 +277,20 @@ def finish(process: subprocess.Popen, *, timeout: float = 900) -> dict:
         )
     result = json.loads(lines[-1])
     result["stderr"] = err[-4000:]
+    if keep_output:
+        result["stdout"] = out
     return result
 
 
-def run_in(env: dict[str, str], *args: str, timeout: float = 900) -> dict:
+def run_in(
+    env: dict[str, str],
+    *args: str,
+    module: str = "bench.hst_load",
+    timeout: float = 900,
+    keep_output: bool = False,
+) -> dict:
     """`start_in` then `finish`."""
-    return finish(start_in(env, *args), timeout=timeout)
+    return finish(start_in(env, *args, module=module), timeout=timeout, keep_output=keep_output)
 
 
 def main(argv: list[str] | None = None) -> int:
