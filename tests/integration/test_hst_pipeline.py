@@ -1,0 +1,219 @@
+"""A real Celery worker runs the HST delivery pipeline on one instance: a message FR → DE
+(both hosted here, transport `local`) is dispatched, signed, delivered into DE's inbox and
+acknowledged; and a message whose dispatch enqueue was lost is recovered by the relay.
+
+The worker is another process: it signs with the key file both processes are given through
+NCB_SIGNING_KEY_FILE, so the receipt DE's inbox signs (in the worker) verifies here too.
+
+The pipeline chains tasks (dispatch → deliver, relay → dispatch / deliver), so the worker
+must enqueue onto the queue it consumes: `hst_worker` is conftest's `celery_worker` with
+the settings of the two-instance harness, whose default queue comes from the environment.
+(To be replaced by `celery_worker` once the shared fixture passes its queue to the worker:
+see /work/briefs/requests/helper-B.md.)
+"""
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.db import transaction
+from django.utils import timezone
+
+from messages_hst import signing
+from messages_hst.choices import DeliveryStatus, InboundStatus, MessageStatus
+from messages_hst.models import Delivery, HSTMessage, InboundMessage, OutboxEntry
+from messages_hst.pipeline import message_dispatch, queueing, schedule_delivery
+from messages_hst.tasks import relay_outbox
+from ncb_cases import keys
+from tests.integration.conftest import (
+    STOP_TIMEOUT_SECONDS,
+    CeleryWorker,
+    delete_redis_queue,
+    filesystem_broker_options,
+    forget_broker_connections,
+    wait_until_ready,
+    worker_database_url,
+)
+from tests.messages_hst.pipeline_support import approved_message
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+WAIT_SECONDS = 60
+
+
+@pytest.fixture(autouse=True)
+def signing_key(monkeypatch, settings, tmp_path):
+    """One key file for this process and the worker (autouse: set before the worker starts)."""
+    key = Ed25519PrivateKey.generate()
+    path = tmp_path / "ncb-signing-key.pem"
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    monkeypatch.setenv(keys.KEY_FILE_SETTING, str(path))
+    monkeypatch.delenv(keys.INSTANCE_CODE_SETTING, raising=False)
+    settings.NCB_SIGNING_KEY_FILE = str(path)
+    return key
+
+
+@pytest.fixture
+def hst_worker(transactional_db, settings, tmp_path, signing_key):
+    from ncb_cases.celery import app
+
+    queue = f"ncb-test-{uuid.uuid4().hex[:12]}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.integration.hst.instance_settings",
+        "HST_INSTANCE_QUEUE": queue,
+        "DATABASE_URL": worker_database_url(),
+        "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+        "PYTHONUNBUFFERED": "1",
+    }
+    if not settings.REDIS_URL:
+        broker_folder = tmp_path / "broker"
+        env["CELERY_BROKER_DIR"] = str(broker_folder)
+        settings.CELERY_BROKER_DIR = broker_folder
+        settings.CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(broker_folder)
+        for key in ("data_folder_in", "processed_folder"):
+            Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key]).mkdir(parents=True)
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue
+    forget_broker_connections(app)
+    log_path = tmp_path / "celery-worker.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "ncb_cases",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                f"--queues={queue}",
+                f"--hostname={queue}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    worker = CeleryWorker(process=process, log_path=log_path, queue=queue)
+    try:
+        wait_until_ready(worker)
+        yield worker
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if settings.REDIS_URL:
+            delete_redis_queue(app, queue)
+        forget_broker_connections(app)
+
+
+def _wait_for(condition, worker):
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"The worker did not finish in {WAIT_SECONDS} s:\n{worker.log()}")
+
+
+def _delivered(message):
+    return lambda: Delivery.objects.filter(
+        message=message, status=DeliveryStatus.DELIVERED
+    ).exists()
+
+
+def test_the_worker_delivers_an_approved_message_locally_with_a_verified_receipt(
+    hst_worker, ncb_fr, ncb_de, signing_key
+):
+    # given
+    message = approved_message(ncb_fr, recipients=("DE",))
+
+    # when: the approval's transaction commits (dispatch enqueued on commit)
+    with transaction.atomic():
+        schedule_delivery(message)
+
+    # then
+    _wait_for(_delivered(message), hst_worker)
+    message.refresh_from_db()
+    assert message.status == MessageStatus.DISPATCHED
+    public = signing_key.public_key()
+    assert message.kid == signing.key_id(public)
+    delivery = message.deliveries.get()
+    assert delivery.attempts == 1
+    assert delivery.receipt_signature == "ok"
+    assert delivery.receipt["body"]["receipt"]["received_digest"] == message.digest
+    assert delivery.attempt_log.get().detail == "HTTP 201; receipt verified"
+    inbound = InboundMessage.objects.get(message_id=message.message_id, recipient_ncb=ncb_de)
+    assert inbound.status == InboundStatus.TRIAGE
+    assert bytes(inbound.raw_body) == bytes(message.signed_bytes)
+    assert OutboxEntry.objects.get(message=message).processed_at is not None
+
+
+def test_the_relay_recovers_a_message_whose_dispatch_enqueue_was_lost(
+    hst_worker, ncb_fr, ncb_de, monkeypatch
+):
+    # given: the broker lost the approval's dispatch task (nothing reached the worker)
+    message = approved_message(ncb_fr, recipients=("DE",))
+    with monkeypatch.context() as patch:
+        patch.setattr(queueing, "enqueue", lambda *args, **kwargs: False)
+        with transaction.atomic():
+            schedule_delivery(message)
+    time.sleep(2)
+    assert HSTMessage.objects.get(pk=message.pk).status == MessageStatus.QUEUED
+    # ... and a minute has passed
+    OutboxEntry.objects.filter(message=message).update(
+        enqueued_at=timezone.now() - dt.timedelta(minutes=2)
+    )
+
+    # when: beat runs the relay
+    relay_outbox.delay()
+
+    # then
+    _wait_for(_delivered(message), hst_worker)
+    entry = OutboxEntry.objects.get(message=message)
+    assert entry.enqueue_count == 2
+    assert entry.processed_at is not None
+    assert InboundMessage.objects.filter(message_id=message.message_id).count() == 1
+
+
+def test_the_relay_recovers_a_delivery_whose_task_was_lost(
+    hst_worker, ncb_fr, ncb_de, monkeypatch
+):
+    # given: dispatched (signed, due) two minutes ago, but its `deliver` task never ran
+    message = approved_message(ncb_fr, recipients=("DE",))
+    with monkeypatch.context() as patch:
+        patch.setattr(queueing, "enqueue", lambda *args, **kwargs: False)
+        with transaction.atomic():
+            schedule_delivery(message)
+        message_dispatch(message.pk)
+    Delivery.objects.filter(message=message).update(
+        next_attempt_at=timezone.now() - dt.timedelta(minutes=2)
+    )
+    assert Delivery.objects.get(message=message).status == DeliveryStatus.PENDING
+
+    # when
+    relay_outbox.delay()
+
+    # then
+    _wait_for(_delivered(message), hst_worker)
+    assert Delivery.objects.get(message=message).attempts == 1
