@@ -5,11 +5,14 @@ A protected person (a victim, a possible victim or a child, as `messages_hst.val
 counts them for the computed flags) keeps its ref, sex, year of birth,
 nationalities, status and roles; its names, aliases, place of birth and remarks go. What it
 holds (documents, phones, accounts, vehicles) loses the values that would identify it again.
-Pure: the input is never changed.
+Problems pointing into them keep their path, code and severity but not their message, which
+may quote a value. Pure: the input is never changed.
 """
 
 import copy
 from typing import Any
+
+from django.utils.translation import gettext as _
 
 from messages_hst import validation
 
@@ -76,3 +79,43 @@ def document_without_victim_identity(document: Any) -> Any:
                 for field in fields:
                     item.pop(field, None)
     return document if masked == document else masked
+
+
+def _protected_pointers(document: dict, refs: set[str]) -> list[str]:
+    """JSON pointers of the protected persons and of what they hold."""
+    body = document["body"]
+    pointers = []
+    for key in ("persons", *HELD_IDENTIFIERS):
+        items = body.get(key)
+        if not isinstance(items, list):
+            continue
+        ref_key = "ref" if key == "persons" else "holder_ref"
+        pointers += [
+            f"/body/{key}/{index}"
+            for index, item in enumerate(items)
+            if isinstance(item, dict) and item.get(ref_key) in refs
+        ]
+    return pointers
+
+
+def problems_without_victim_identity(problems: list[dict], document: Any) -> list[dict]:
+    """`problems` whose messages could quote a protected person's data (they point into
+    the person or into what they hold) keep their path, code and severity; their message
+    says only that the value is withheld."""
+    if not isinstance(document, dict) or not isinstance(document.get("body"), dict):
+        return problems
+    refs = protected_refs(document)
+    if not refs:
+        return problems
+    pointers = _protected_pointers(document, refs)
+    withheld = _("Value withheld: it concerns a protected person.")
+    return [
+        {**problem, "message": withheld}
+        if any(
+            str(problem.get("path", "")) == pointer
+            or str(problem.get("path", "")).startswith(pointer + "/")
+            for pointer in pointers
+        )
+        else problem
+        for problem in problems
+    ]

@@ -63,12 +63,13 @@ SERVICE_KEYS = {"__all__": "non_field_errors", "inbound": "status", "original": 
 
 
 @contextmanager
-def service_errors(**renamed: str):
+def service_errors(*, problems_shown=None, **renamed: str):
     """The services' refusals in the API's shapes: `{field: [messages]}` naming what the
     client sent (`renamed`: service argument → request field; the message handed to the
     service is its `status`), HST problems as a 400 listing every one under `document`
-    (`{path, code, severity, message}`), a role refusal as a 403 with its reason (see the
-    module docstring)."""
+    (`{path, code, severity, message}`, through `problems_shown` when the reader may not see
+    everything they quote), a role refusal as a 403 with its reason (see the module
+    docstring)."""
     try:
         yield
     except DjangoValidationError as exc:
@@ -80,7 +81,8 @@ def service_errors(**renamed: str):
             errors.setdefault(names.get(field, field), []).extend(messages)
         problems = getattr(exc, "problems", None)
         if problems:
-            errors["document"] = problem_dicts(problems)
+            shown = problems_shown or (lambda problems: problems)
+            errors["document"] = shown(problem_dicts(problems))
         raise exceptions.ValidationError(errors) from exc
     except DjangoPermissionDenied as exc:
         raise exceptions.PermissionDenied(
@@ -136,6 +138,5 @@ DOCUMENT_PROBLEMS = OpenApiResponse(
 )
 READ_ERRORS = {401: NOT_AUTHENTICATED, 403: MESSAGE_NOT_ALLOWED}
 DETAIL_ERRORS = {**READ_ERRORS, 404: MESSAGE_NOT_FOUND}
-WRITE_ERRORS = {400: VALIDATION_ERROR, **DETAIL_ERRORS}
 ACTION_ERRORS = {400: DOCUMENT_PROBLEMS, **DETAIL_ERRORS}
 LIST_ERRORS = {400: VALIDATION_ERROR, **READ_ERRORS}

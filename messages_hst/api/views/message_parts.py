@@ -19,7 +19,10 @@ from messages_hst import formatting, selectors, services
 from messages_hst import permissions as message_permissions
 from messages_hst.api.serializers.deliveries import DeliverySerializer
 from messages_hst.api.serializers.messages import ValidationResultSerializer, problem_counts
-from messages_hst.api.serializers.redaction import document_without_victim_identity
+from messages_hst.api.serializers.redaction import (
+    document_without_victim_identity,
+    problems_without_victim_identity,
+)
 from messages_hst.api.views._common import (
     ACTION_ERRORS,
     DETAIL_ERRORS,
@@ -71,7 +74,7 @@ class MessagePartsMixin:
     )
     @action(detail=True, methods=["get"])
     def deliveries(self, request, message_id):
-        message = self._readable(message_id)
+        message = self._audited(message_id)
         rows = self._delivery_rows(message)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(DeliverySerializer(page, many=True).data)
@@ -131,7 +134,7 @@ class MessagePartsMixin:
     )
     @action(detail=True, methods=["get"], renderer_classes=[PlainTextRenderer, JSONRenderer])
     def rendering(self, request, message_id):
-        message = self._readable(message_id)
+        message = self._audited(message_id)
         kind = RENDERING_SENT if message.rendering else RENDERING_DRAFT
         document = message.document or {}
         if not self.may_see_victims(message):
@@ -154,12 +157,13 @@ class MessagePartsMixin:
     )
     @action(detail=True, methods=["get"])
     def validation(self, request, message_id):
-        message = self._readable(message_id)
+        message = self._audited(message_id)
         checked_now = message.status in EDITABLE_STATUSES
         if checked_now:
             problems = problem_dicts(services.message_validate(message))
         else:
             problems = list(message.problems or ())
+        problems = self.problems_shown(message)(problems)
         errors, warnings = problem_counts(problems)
         body = {
             "problems": problems,
@@ -170,6 +174,14 @@ class MessagePartsMixin:
         return Response(ValidationResultSerializer(body).data)
 
     # --- Helpers ------------------------------------------------------------------------------
+
+    def problems_shown(self, message: HSTMessage):
+        """`problems → problems` as the caller may read them: messages quoting a protected
+        person's data withheld unless they hold the case's victim-identity permission."""
+        if self.may_see_victims(message):
+            return lambda problems: problems
+        document = message.document
+        return lambda problems: problems_without_victim_identity(problems, document)
 
     def may_see_victims(self, message: HSTMessage) -> bool:
         """Victims' identities only for holders of the case's permission (one query)."""

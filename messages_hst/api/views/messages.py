@@ -38,12 +38,14 @@ from messages_hst.api.serializers.messages import (
     MessageSerializer,
     ReturnSerializer,
 )
-from messages_hst.api.serializers.redaction import document_without_victim_identity
+from messages_hst.api.serializers.redaction import (
+    document_without_victim_identity,
+    problems_without_victim_identity,
+)
 from messages_hst.api.views._common import (
     ACTION_ERRORS,
     DETAIL_ERRORS,
     LIST_ERRORS,
-    WRITE_ERRORS,
     MessageApiViewSet,
     service_errors,
 )
@@ -137,7 +139,7 @@ def actions_now(user, message: HSTMessage) -> list[str]:
             202: OpenApiResponse(
                 MessageDetailSerializer, description=_("COMPOSING; poll the detail")
             ),
-            **WRITE_ERRORS,
+            **LIST_ERRORS,
         },
     ),
     partial_update=extend_schema(
@@ -168,17 +170,16 @@ class MessageViewSet(MessagePartsMixin, MessageApiViewSet):
         messages = selectors.message_list_for_user(
             user=self.request.user, box=form.cleaned_data.get("box") or None
         )
-        return message_filter(messages, form.cleaned_data).select_related(*ROW_RELATED)
+        messages = message_filter(messages, form.cleaned_data).select_related(*ROW_RELATED)
+        # A row reads the document's recipients, never the signed bytes nor the rendering.
+        return messages.defer("signed_bytes", "rendering")
 
     def list(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(MessageSerializer(page, many=True).data)
 
     def retrieve(self, request, message_id):
-        message = selectors.message_detail_for_user(
-            user=request.user, message_id=message_id, ip=self.ip
-        )
-        return Response(self._detail(message))
+        return Response(self._detail(self._audited(message_id)))
 
     def create(self, request):
         data = validated(MessageCreateSerializer(data=request.data))
@@ -220,7 +221,7 @@ class MessageViewSet(MessagePartsMixin, MessageApiViewSet):
     @action(detail=True, methods=["post"])
     def submit(self, request, message_id):
         message = self._changeable(message_id)
-        with service_errors():
+        with service_errors(problems_shown=self.problems_shown(message)):
             message = services.message_submit(actor=request.user, message=message)
         return Response(self._reread(message))
 
@@ -239,7 +240,7 @@ class MessageViewSet(MessagePartsMixin, MessageApiViewSet):
     def approve(self, request, message_id):
         message = self._changeable(message_id)
         data = validated(ApproveSerializer(data=request.data))
-        with service_errors():
+        with service_errors(problems_shown=self.problems_shown(message)):
             message = services.message_approve(
                 actor=request.user,
                 message=message,
@@ -344,6 +345,13 @@ class MessageViewSet(MessagePartsMixin, MessageApiViewSet):
 
     # --- Helpers ------------------------------------------------------------------------------
 
+    def _audited(self, message_id) -> HSTMessage:
+        """A person reading the message or a part of it: one VIEW audit row (DENIED, then
+        404, for a message that is not theirs)."""
+        return selectors.message_detail_for_user(
+            user=self.request.user, message_id=message_id, ip=self.ip
+        )
+
     def _readable(self, message_id) -> HSTMessage:
         return selectors.message_get_for_user(user=self.request.user, message_id=message_id)
 
@@ -384,5 +392,8 @@ class MessageViewSet(MessagePartsMixin, MessageApiViewSet):
         )
         message.actions_now = actions_now(user, message)
         if not self.may_see_victims(message):
+            message.problems = problems_without_victim_identity(
+                list(message.problems or ()), message.document
+            )
             message.document = document_without_victim_identity(message.document)
         return MessageDetailSerializer(message).data

@@ -33,7 +33,10 @@ from messages_hst.api.serializers.received import (
     InboundTriageResultSerializer,
     TrackedRequestSerializer,
 )
-from messages_hst.api.serializers.redaction import document_without_victim_identity
+from messages_hst.api.serializers.redaction import (
+    document_without_victim_identity,
+    problems_without_victim_identity,
+)
 from messages_hst.api.views._common import (
     ACTION_ERRORS,
     DETAIL_ERRORS,
@@ -216,6 +219,9 @@ class InboundMessageViewSet(MessageApiViewSet):
             user=user, case=inbound.case
         )
         if not revealed:
+            inbound.problems = problems_without_victim_identity(
+                list(inbound.problems or ()), inbound.document
+            )
             inbound.document = document_without_victim_identity(inbound.document)
         return InboundMessageDetailSerializer(inbound).data
 

@@ -7,6 +7,8 @@ import copy
 import pytest
 
 from messages_hst.choices import MessageStatus
+from ncb_cases.choices import AuditAction
+from ncb_cases.models import AuditEvent
 from tests.messages_hst.api.conftest import VICTIM_NAME, named_victim
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +172,35 @@ def test_a_reader_without_the_permission_never_gets_the_victims_name(
     assert persons["P1"]["family_name"] == "DURAND-TEST"
     assert (persons["P2"]["sex"], persons["P2"]["date_of_birth"]) == ("F", "1999")
     assert "forenames" not in persons["P2"]
+
+
+def test_a_problem_that_quotes_a_victims_name_is_withheld_from_readers_without_permission(
+    naming_draft, officer_fr, supervisor_fr, api_client_for, message_url
+):
+    # given: the validator quotes the family name it wants in capitals
+    naming_draft.document["body"]["persons"][1]["family_name"] = "Okafor-test"
+    naming_draft.save()
+    # when
+    holder = api_client_for(officer_fr).get(message_url(naming_draft, "validation"))
+    other = api_client_for(supervisor_fr).get(message_url(naming_draft, "validation"))
+    # then: same problems, same paths; only the holder reads what they say
+    assert VICTIM_NAME in holder.content.decode()
+    assert VICTIM_NAME not in other.content.decode().upper()
+    assert [problem["path"] for problem in other.json()["problems"]] == [
+        problem["path"] for problem in holder.json()["problems"]
+    ]
+
+
+def test_reading_a_part_of_a_message_is_audited(sent_fr, analyst_fr, api_client_for, message_url):
+    # given
+    client = api_client_for(analyst_fr)
+    # when
+    for part in ("deliveries", "rendering", "validation"):
+        client.get(message_url(sent_fr, part))
+    # then
+    assert (
+        AuditEvent.objects.filter(
+            actor=analyst_fr, action=AuditAction.VIEW, object_public_id=sent_fr.message_id
+        ).count()
+        == 3
+    )

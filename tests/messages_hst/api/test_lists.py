@@ -51,7 +51,7 @@ def test_the_message_list_takes_the_same_queries_for_3_and_30_messages(
     # when
     many = _queries(client, "/api/v1/messages/")
     # then
-    assert many == few
+    assert many == few <= 3  # the caller's NCB membership, the count, the page
 
 
 def test_the_inbound_list_takes_the_same_queries_for_2_and_20_messages(
@@ -70,7 +70,7 @@ def test_the_inbound_list_takes_the_same_queries_for_2_and_20_messages(
     # when
     many = _queries(client, "/api/v1/messages/inbound/")
     # then
-    assert many == few
+    assert many == few <= 3  # the caller's NCB membership, the count, the page
 
 
 def test_the_request_list_takes_the_same_queries_for_2_and_20_items(
@@ -99,7 +99,7 @@ def test_the_request_list_takes_the_same_queries_for_2_and_20_items(
     # when
     many = _queries(client, "/api/v1/messages/requests/")
     # then
-    assert many == few
+    assert many == few <= 3  # the caller's NCB membership, the count, the page
 
 
 def test_the_boxes_and_filters_narrow_the_list(officer_fr, supervisor_fr, case_fr, api_client_for):
