@@ -50,6 +50,12 @@
     badge.textContent = problem.severity;
     item.appendChild(badge);
     item.appendChild(document.createTextNode(" "));
+    if (problem.where) {
+      var where = document.createElement("strong");
+      where.textContent = problem.where;
+      item.appendChild(where);
+      item.appendChild(document.createTextNode(": "));
+    }
     if (problem.field) {
       var link = document.createElement("a");
       link.href = "#" + problem.field;

@@ -190,7 +190,7 @@ def test_a_new_row_without_its_ref_is_refused_on_the_ref():
     assert rebuilt is None
     problems = editor.error_problems()
     assert [p["field"] for p in problems] == ["id_persons-3-ref"]
-    assert problems[0]["message"].startswith("Ref:")
+    assert problems[0]["where"] == "Ref"
 
 
 def test_h3_needs_its_text():

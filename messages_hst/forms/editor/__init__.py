@@ -22,7 +22,7 @@ from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .base import ABSENT, DocumentForm, ItemFormSet, node_get, node_remove, node_set
+from .base import ABSENT, DocumentForm, ItemForm, ItemFormSet, node_get, node_remove, node_set
 from .entities import DocumentFormSet, LocationFormSet, PersonFormSet, RouteLegFormSet
 from .envelope import EnvelopeForm, InterpolRefFormSet, RecipientFormSet
 from .handling import HandlingForm
@@ -119,6 +119,7 @@ class MessageEditor:
         self.is_bound = data is not None
         self.parts: list[tuple[Section, Any]] = []
         self._pointers: dict[str, str] | None = None
+        self._labels: dict[str, str] = {}  # input id → what the page calls it ("P1 · Sex")
         for section in SECTIONS:
             if not section.shown_for(self.original):
                 continue
@@ -184,7 +185,7 @@ class MessageEditor:
     def _index_pointers(self) -> None:
         """Map the JSON pointers of the document the forms stand for to their inputs: the
         rows in order (the kept ones of a bound editor, every one of an unbound one)."""
-        self._pointers = {}
+        self._pointers, self._labels = {}, {}
         for section, form in self.parts:
             base = pointer(*section.node)
             if base:
@@ -197,11 +198,13 @@ class MessageEditor:
                 self._add_pointers(pointer(*section.node, index), row)
 
     def _add_pointers(self, base: str, form: DocumentForm) -> None:
-        fields = form.field_pointers()
-        if fields and base:
-            self._pointers.setdefault(base, next(iter(fields.values())))
-        for relative, field_id in fields.items():
-            self._pointers[base + relative] = field_id
+        row = form.legend() if isinstance(form, ItemForm) else ""
+        for name, field in form.mapped_fields():
+            field_id = form[name].auto_id
+            if base:
+                self._pointers.setdefault(base, field_id)  # the row: its first input
+            self._pointers[base + pointer(*form.path_of(name))] = field_id
+            self._labels[field_id] = " · ".join(part for part in (row, str(field.label)) if part)
 
     def field_id(self, path: str) -> str:
         """The id of the input (or section) showing JSON pointer `path`, or "" when the editor
@@ -216,11 +219,14 @@ class MessageEditor:
             path = path.rsplit("/", 1)[0]
 
     def linked(self, problems) -> list[dict[str, str]]:
-        """Problem dicts with the id of the input that shows each (`field`, "" if none)."""
-        return [
-            {**problem, "field": problem.get("field") or self.field_id(problem.get("path", ""))}
-            for problem in problems
-        ]
+        """Problem dicts with the id of the input that shows each (`field`, "" if none) and
+        what the page calls that input (`where`)."""
+        linked = []
+        for problem in problems:
+            field = problem.get("field") or self.field_id(problem.get("path", ""))
+            where = problem.get("where") or self._labels.get(field, "")
+            linked.append({**problem, "field": field, "where": where})
+        return linked
 
     def error_problems(self) -> list[dict[str, str]]:
         """The forms' errors as problems (after is_valid), each naming its input."""
@@ -231,23 +237,25 @@ class MessageEditor:
                 for error in form.non_form_errors():
                     problems.append(_problem(section.title, error, f"section-{section.key}"))
             for row in rows:
+                legend = row.legend() if isinstance(row, ItemForm) else ""
                 for name, errors in row.errors.items():
-                    field_id = (
-                        row[name].auto_id if name in row.fields else f"section-{section.key}"
-                    )
-                    label = row.fields[name].label if name in row.fields else section.title
+                    known = name in row.fields
+                    field_id = row[name].auto_id if known else f"section-{section.key}"
+                    label = str(row.fields[name].label) if known else str(section.title)
+                    where = " · ".join(part for part in (legend, label) if part)
                     for error in errors:
-                        problems.append(_problem(label, error, field_id))
+                        problems.append(_problem(where, error, field_id))
         return problems
 
 
-def _problem(label, error, field_id: str) -> dict[str, str]:
+def _problem(where: str, error, field_id: str) -> dict[str, str]:
     return {
         "path": "",
         "code": "form",
         "severity": "error",
-        "message": f"{label}: {error}",
+        "message": str(error),
         "field": field_id,
+        "where": where,
     }
 
 

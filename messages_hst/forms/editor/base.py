@@ -113,13 +113,6 @@ class DocumentForm(forms.Form):
                 node_set(node, path, value)
         return node
 
-    def field_pointers(self) -> dict[str, str]:
-        """JSON pointer (relative to the node) → the id of the input showing it."""
-        return {
-            "/" + "/".join(self.path_of(name)): self[name].auto_id
-            for name, _field in self.mapped_fields()
-        }
-
 
 class ItemForm(DocumentForm):
     """A row of a formset over a list of entities; `origin` = the index it was read from.

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.forms import ServiceErrorsMixin
 from messages_hst import codelists
-from messages_hst.services.authoring import CASE_TYPES
+from messages_hst.compose import CASE_TYPES
 
 from .fields import NCB_CODE, CodeField, TokensField, code_choices
 
