@@ -20,14 +20,17 @@ from messages_hst.choices import (
     DeliveryStatus,
     MessageStatus,
 )
+from messages_hst.formatting import render_text
 from messages_hst.forms import ApproveForm, FollowUpForm, ReturnForm
 from messages_hst.models import HSTMessage
+from messages_hst.validation import with_computed_flags
 from messages_hst.views.common import identity_visible
 from messages_hst.views.presenting import summarise
 from ncb_cases.audit import request_ip
 from ncb_cases.selectors import visible_cases
 
 REQUEUABLE = (DeliveryStatus.DEAD, DeliveryStatus.REJECTED)
+PREVIEWED_STATUSES = (MessageStatus.DRAFT, MessageStatus.PENDING_APPROVAL)
 # A message still moving: the page follows it until nothing changes by itself any more.
 MOVING_MESSAGE_STATUSES = (
     MessageStatus.COMPOSING,
@@ -50,6 +53,19 @@ def approval_warnings(message: HSTMessage) -> list[dict]:
 
 def _errors(message: HSTMessage) -> list[dict]:
     return [p for p in message.problems or [] if p.get("severity") != "warning"]
+
+
+def preview_rendering(message: HSTMessage) -> str:
+    """The text a draft would be sent as (unsigned, flags computed), for its author and its
+    approver; "" when the draft cannot be rendered yet (an incomplete body)."""
+    if message.rendering or message.status not in PREVIEWED_STATUSES:
+        return ""
+    if not isinstance(message.document, dict) or not message.document.get("body"):
+        return ""
+    try:
+        return render_text(with_computed_flags(message.document))
+    except (KeyError, TypeError, ValueError):
+        return ""
 
 
 def deliveries_context(request: HttpRequest, message: HSTMessage) -> dict:
@@ -95,9 +111,11 @@ def render_message_page(
         and not message.system_generated
         and permissions.can_change_message(user, message)
     )
+    summary = summarise(message.document, identity_visible=visible)
     context = {
         "message": message,
-        "summary": summarise(message.document, identity_visible=visible),
+        "summary": summary,
+        "preview": "" if summary.rendering_withheld else preview_rendering(message),
         "warnings": warnings,
         "errors": _errors(message),
         "stored_warnings": [p for p in message.problems or [] if p.get("severity") == "warning"],

@@ -1,12 +1,18 @@
 /* Follows the deliveries of an HST message: while the section says data-live="true", fetches
    its HTML fragment (the URL in data-message-status-url) every few seconds and swaps it in
-   place. Stops when every delivery is final; reloads the page when the message itself moves
-   on from being composed (the draft is ready). No inline script, no dependency. */
+   place. Stops when every delivery is final. When the message itself moves on (the draft is
+   ready, the message is signed and dispatched) the whole page is reloaded to show it, unless
+   the reader is typing in a form. No inline script, no dependency. */
 (function () {
   "use strict";
   var INTERVAL_MS = 3000;
   var MAX_INTERVAL_MS = 30000;
   var SELECTOR = "[data-message-status-url]";
+
+  function typing() {
+    var active = document.activeElement;
+    return !!active && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName);
+  }
 
   function follow(section) {
     var url = section.getAttribute("data-message-status-url");
@@ -19,7 +25,7 @@
       var next = holder.content.querySelector(SELECTOR);
       if (!next) { throw new Error("unexpected fragment"); }
       var state = next.getAttribute("data-message-state");
-      if (initialState === "COMPOSING" && state !== "COMPOSING") {
+      if (state !== initialState && !typing()) {
         window.location.reload();
         return false;
       }

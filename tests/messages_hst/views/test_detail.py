@@ -260,3 +260,25 @@ def test_officer_cannot_requeue(client_for, officer_fr, sent_fr):
 
     # then
     assert reverse("messages_hst:delivery_requeue", args=[delivery.pk]) not in page
+
+
+def test_pending_message_shows_a_preview_of_its_text(client_for, supervisor_fr, pending_fr):
+    # when the approver reads a message not yet signed
+    page = client_for(supervisor_fr).get(detail_url(pending_fr)).content.decode()
+
+    # then the text it will be sent as is previewed
+    assert "rendering--preview" in page
+    assert str(pending_fr.message_id).upper() in page.upper()
+
+
+def test_preview_withheld_when_it_would_name_a_victim(client_for, supervisor_fr, pending_fr):
+    # given the draft names the victim P2
+    pending_fr.document = with_named_victim(pending_fr.document)
+    pending_fr.save()
+
+    # when
+    page = client_for(supervisor_fr).get(detail_url(pending_fr)).content.decode()
+
+    # then
+    assert VICTIM_NAME not in page
+    assert "rendering--preview" not in page
