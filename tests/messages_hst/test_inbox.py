@@ -322,3 +322,19 @@ def test_received_request_is_tracked_and_receipt_audited(request_from_fr, ncb_de
     event = AuditEvent.objects.get(action=AuditAction.RECEIVE)
     assert event.object_public_id == outcome.inbound.public_id
     assert event.actor is None
+
+
+def test_several_hosted_recipients_without_header_is_400(ncb_fr, ncb_de, srb_europe_bureau):
+    # given a message from FR to DE and AT, both hosted here, and no HST-Recipient header
+    from tests.factories import CountryFactory, NcbFactory
+
+    NcbFactory(country=CountryFactory(iso2="AT", iso3="AUT", name="Austria", capital="Vienna"))
+    document = hst_document(message_id=uuid.uuid4(), sender_ncb=ncb_fr, recipients=("DE", "AT"))
+
+    # when it arrives
+    outcome = receive(signed_bytes(document), recipient_code=None)
+
+    # then 400: the sender must say which delivery this is
+    assert outcome.http_status == 400
+    assert outcome.problems[0]["code"] == "recipient_ambiguous"
+    assert InboundMessage.objects.get().recipient_ncb is None

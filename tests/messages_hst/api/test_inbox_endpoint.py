@@ -139,3 +139,18 @@ def test_session_of_a_user_is_ignored(inbox_url, signed_request, client_for, off
 
     # then the signature alone decides: accepted
     assert response.status_code == 201
+
+
+def test_openapi_documents_every_answer_and_no_authentication():
+    from drf_spectacular.generators import SchemaGenerator
+
+    # when the schema is generated
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+
+    # then the inbox lists every status it answers, and needs no credentials
+    operation = schema["paths"]["/api/v1/hst/inbox/"]["post"]
+    assert {"200", "201", "400", "403", "404", "409", "413"} <= set(operation["responses"])
+    assert operation.get("security", []) in ([], [{}])
+    assert "signature" in operation["description"]
+    headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
+    assert "HST-Recipient" in headers
