@@ -2,19 +2,21 @@
 
     python -m tests.integration.hst.bootstrap '<spec as JSON>'
 
-`spec`: `{"hosted": "FR", "peers": {"DE": "http://127.0.0.1:8002"}, "peer_keys": {"DE":
-"<public key>"}, "peer_note": "...", "password": "...", "demo": false}`. In one process (Django
-starts once, which saves seconds on each instance): `migrate`, `load_reference_data`,
-`hst_set_transport` (hosted NCB local, every peer NCB peer at its URL), `hst_register_key` for
-every peer key (the harness generated both instances' keys, so it knows them before either
-starts), the seed, `hst_public_key`, API tokens. Prints one line `HST-BOOTSTRAP <JSON>` with
-the public key, its kid, the users' API tokens and the seeded case's public id, which
-`instances.py` reads.
+`spec`: `{"template": true}` only migrates and loads the reference data (the template database
+the instances' databases are cloned from, `databases.py`); otherwise `{"migrated": true,
+"hosted": "FR", "peers": {"DE": "http://127.0.0.1:8002"}, "peer_keys": {"DE":
+"<public key>"}, "peer_note": "...", "password": "...", "demo": false}`. In one process
+(Django starts once, which saves seconds on each instance): `migrate` and
+`load_reference_data` unless `migrated`, `hst_set_transport` (hosted NCB local, every peer NCB
+peer at its URL), `hst_register_key` for every peer key (the harness generated both instances'
+keys, so it knows them before either starts), the seed, `hst_public_key`, API tokens. Prints
+one line `HST-BOOTSTRAP <JSON>` with the public key, its kid, the users' API tokens and the
+seeded case's public id, which `instances.py` reads.
 
 The seed (`demo` false) is the smallest that exercises the exchange: the hosted NCB's officers
 `officer_<cc>` and `officer2_<cc>`, supervisors `supervisor_<cc>` and `supervisor2_<cc>`,
-analyst `analyst_<cc>`, and one case of `officer_<cc>` with a suspect (phone, passport) and a
-victim. With `demo` true it is `seed_demo` (every demo NCB, user and case), for people to look
+analyst `analyst_<cc>`, and one case of `officer_<cc>` with a suspect and a victim, each with a
+phone. With `demo` true it is `seed_demo` (every demo NCB, user and case), for people to look
 at; the tokens are then those of the demo users of the hosted NCB.
 """
 
@@ -38,8 +40,11 @@ ROLES = (
 def main(spec: dict) -> dict:
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("load_reference_data", stdout=io.StringIO())
+    if not spec.get("migrated"):
+        call_command("migrate", verbosity=0, interactive=False)
+        call_command("load_reference_data", stdout=io.StringIO())
+    if spec.get("template"):
+        return {}
     hosted = spec["hosted"]
     call_command("hst_set_transport", hosted, "local", stdout=io.StringIO())
     for code, endpoint in spec.get("peers", {}).items():
