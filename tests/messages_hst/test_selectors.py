@@ -365,3 +365,25 @@ def test_message_list_is_ordered_newest_first(ncb_fr, ncb_de, officer_fr):
     second = HSTMessageFactory(sender_ncb=ncb_fr, created_by=officer_fr)
     HSTMessage.objects.filter(pk=first.pk).update(created_at=second.created_at.replace(year=2020))
     assert list(selectors.message_list_for_user(user=officer_fr)) == [second, first]
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_the_thread_costs_three_queries_whatever_its_length(
+    ncb_fr, ncb_de, officer_fr, supervisor_fr, django_assert_num_queries, size
+):
+    # given a case with messages both ways
+    case = CaseFactory(owner_ncb=ncb_fr, created_by=officer_fr)
+    for _ in range(size):
+        HSTMessageFactory(
+            sender_ncb=ncb_fr, created_by=officer_fr, approved_by=supervisor_fr, case=case
+        )
+        _inbound(ncb_fr, ncb_de, case=case)
+
+    # when the thread and what a thread page shows are read
+    # then: the user's membership, the outgoing rows, the inbound rows
+    with django_assert_num_queries(3):
+        rows = [
+            (e.message.sender_ncb.code, getattr(e.message, "approved_by", None))
+            for e in selectors.thread_for_case(user=officer_fr, case=case)
+        ]
+    assert len(rows) == 2 * size
