@@ -114,6 +114,22 @@ class InboxView(APIView):
             "and raise a security alert."
         ),
         request={"application/json": OpenApiTypes.OBJECT},
+        examples=[
+            OpenApiExample(
+                "A signed message (abridged)",
+                request_only=True,
+                value={
+                    "hst_version": "1.0",
+                    "message_id": "0d0c6ad4-8b1e-4c47-9f0a-6a2e61b1f3a2",
+                    "message_type": "REQUEST",
+                    "sender": {"ncb_code": "FR", "ncb_name": "INTERPOL Paris", "country": "FR"},
+                    "recipients": [{"ncb_code": "DE", "role": "TO"}],
+                    "handling": {"confidentiality_level": "INTERPOL_RESTRICTED", "…": "…"},
+                    "body": {"requests": [{"ref": "R1", "action": "IDENTIFY_PERSON"}]},
+                    "signature": {"alg": "EdDSA", "kid": "3f9a0c1d2b4e5f60", "value": "…"},
+                },
+            )
+        ],
         parameters=[
             OpenApiParameter(
                 "HST-Recipient",
