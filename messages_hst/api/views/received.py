@@ -226,19 +226,6 @@ class InboundMessageViewSet(MessageApiViewSet):
         return InboundMessageDetailSerializer(inbound).data
 
 
-def tracked_request_list(user):
-    """Every tracked item of the user's NCB, answered or not (`messages_hst.tracking`)."""
-    listing = getattr(tracking, "tracked_request_list_for_user", None)
-    if listing is not None:
-        return listing(user=user, include_answered=True)
-    # Until `tracking` names this list (asked by the pages' author too): the reader rule of
-    # `tracking.overdue_requests_for_user`, without its date condition.
-    officer = message_permissions.message_reader(user)
-    if officer is None:
-        return TrackedRequest.objects.none()
-    return TrackedRequest.objects.filter(ncb_id=officer.ncb_id).order_by("due_on", "id")
-
-
 @extend_schema_view(
     list=extend_schema(
         summary=_("The REQUEST items your NCB sent or received, until their REPLY"),
@@ -267,7 +254,9 @@ class TrackedRequestViewSet(MessageApiViewSet):
         if filters.get("overdue"):
             requests = tracking.overdue_requests_for_user(user=self.request.user, today=today)
         else:
-            requests = tracked_request_list(self.request.user)
+            requests = tracking.tracked_request_list_for_user(
+                user=self.request.user, include_answered=True
+            )
         if filters.get("direction"):
             requests = requests.filter(direction=filters["direction"])
         if filters.get("open") is not None:

@@ -8,6 +8,7 @@ from messages_hst.choices import MessageStatus
 from messages_hst.models import HSTMessage
 from ncb_cases.choices import AuditAction
 from ncb_cases.models import AuditEvent
+from tests.messages_hst.api.conftest import named_victim
 
 pytestmark = pytest.mark.django_db
 
@@ -199,3 +200,24 @@ def test_reading_a_message_is_audited_and_a_refused_read_too(
     )
     assert ("officer_fr", AuditAction.VIEW) in actions
     assert ("officer_de", AuditAction.DENIED) in actions
+
+
+def test_warnings_need_the_approvers_explicit_override(
+    pending_fr, supervisor_fr, api_client_for, message_url
+):
+    # given: a named victim is a warning (HST.md §8 level 4)
+    pending_fr.document = named_victim(pending_fr.document)
+    pending_fr.save()
+    client = api_client_for(supervisor_fr)
+    # when
+    refused = client.post(message_url(pending_fr, "approve"), {}, format="json")
+    approved = client.post(
+        message_url(pending_fr, "approve"),
+        {"override_warnings": True, "comment": "The German NCB needs her name."},
+        format="json",
+    )
+    # then
+    assert refused.status_code == 400
+    assert {problem["severity"] for problem in refused.json()["document"]} == {"warning"}
+    assert approved.status_code == 200, approved.json()
+    assert approved.json()["warnings_overridden"] is True
