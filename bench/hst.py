@@ -263,7 +263,10 @@ def profile_stages(pair, *, count: int = 50, log=print) -> Path:
         a.start_worker()
     for result in (sender, inbox):
         stages = ", ".join(f"{name} {ms:.1f} ms" for name, ms in result["ms_per_message"].items())
-        log(f"  profiled {result['stage']}: {result['messages']} messages; per message {stages}")
+        log(
+            f"  profiled {result['stage']}: {result['messages']} messages; per message {stages}"
+            f" (CPU {result['cpu_ms_per_message']:.1f} of {result['wall_ms_per_message']:.1f} ms)"
+        )
     path = _var_dir() / "bench" / f"hst-profile-{date.today().isoformat()}-{int(time.time())}.txt"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
