@@ -57,29 +57,33 @@ def follow_up_draft(
     options: Mapping[str, Any],
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """`(body, handling)` of a follow-up of `original` (an earlier document, None if it is
-    no longer known). UPDATE and CORRECTION restate the case as it is now (through the case
-    selectors, victims minimised unless `options["include_victim_identity"]`), or, without
-    a case, the earlier body; a CORRECTION of a REQUEST keeps its requests. CANCEL, CLOSE,
-    REMINDER and REPLY carry their own small blocks."""
-    include_identity = bool(options.get("include_victim_identity"))
-    if message_type in (MessageType.UPDATE, MessageType.CORRECTION):
+    no longer known). An UPDATE restates the case as it is now (through the case selectors,
+    victims minimised unless `options["include_victim_identity"]`), or, without a case, the
+    earlier body. A CORRECTION starts from the corrected message's body (a REQUEST's requests
+    included), so its refs stay those the recipients hold. CANCEL, CLOSE, REMINDER and REPLY
+    carry their own small blocks."""
+    if message_type == MessageType.CORRECTION:
+        # The corrected message itself, to be put right: its refs (and the requests that point
+        # at them) stay those the recipients already hold.
+        earlier = copy.deepcopy(dict((original or {}).get("body") or {}))
+        kept = (
+            {"requests"} if (original or {}).get("message_type") == MessageType.REQUEST else set()
+        )
+        body = {k: v for k, v in earlier.items() if k not in NOT_REPEATED or k in kept}
+        return body, handling_from(original)
+    if message_type == MessageType.UPDATE:
         if case is not None:
             body, handling, _due = case_draft(
                 user=user,
                 case=case,
                 message_type=message_type,
                 priority=priority,
-                include_victim_identity=include_identity,
+                include_victim_identity=bool(options.get("include_victim_identity")),
             )
-        else:
-            earlier = copy.deepcopy(dict((original or {}).get("body") or {}))
-            body = {key: value for key, value in earlier.items() if key not in NOT_REPEATED}
-            handling = handling_from(original)
-        if message_type == MessageType.CORRECTION and (original or {}).get("body", {}).get(
-            "requests"
-        ):
-            body["requests"] = copy.deepcopy(original["body"]["requests"])
-        return body, handling
+            return body, handling
+        earlier = copy.deepcopy(dict((original or {}).get("body") or {}))
+        body = {key: value for key, value in earlier.items() if key not in NOT_REPEATED}
+        return body, handling_from(original)
     handling = case_handling(case, message_type=message_type) if case else None
     handling = handling or handling_from(original)
     if message_type == MessageType.CANCEL:

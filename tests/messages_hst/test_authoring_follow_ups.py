@@ -77,12 +77,19 @@ def test_an_update_restates_the_case_in_the_thread(follow_up, sent_request, offi
     assert "OKAFOR" not in str(document)
 
 
-def test_a_correction_supersedes_and_keeps_the_requests(follow_up, sent_request, officer_fr):
+def test_a_correction_starts_from_the_corrected_message(follow_up, sent_request, officer_fr):
+    # when
     correction = _start(follow_up, sent_request, "CORRECTION", officer_fr)
+
+    # then it supersedes the request and restates its body, refs and requests unchanged
     assert _errors(correction) == []
     assert correction.supersedes == sent_request.message_id
     assert correction.document["thread"]["supersedes"] == str(sent_request.message_id)
-    assert correction.document["body"]["requests"] == sent_request.document["body"]["requests"]
+    assert correction.document["body"] == sent_request.document["body"]
+    assert (
+        correction.document["handling"]["confidentiality_level"]
+        == (sent_request.document["handling"]["confidentiality_level"])
+    )
 
 
 def test_an_approved_cancel_cancels_its_original(
