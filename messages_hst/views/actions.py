@@ -25,8 +25,9 @@ from messages_hst.forms import (
     SubmitForm,
 )
 from messages_hst.pipeline import delivery_requeue
-from messages_hst.views.common import forbidden
+from messages_hst.views.common import forbidden, identity_visible
 from messages_hst.views.detail import approval_warnings, render_message_page
+from messages_hst.views.presenting import shown_problems
 
 
 def _message_for_change(request, message_id):
@@ -40,9 +41,17 @@ def _back(message):
 
 
 def _refused(request, message, form, error: ValidationError):
-    """The message page again, with the reasons a field-less decision was refused."""
-    form.add_service_errors(error)
-    errors = [str(text) for field_errors in form.errors.values() for text in field_errors]
+    """The message page again, with the reasons a field-less decision was refused (HST
+    problems as the reader may see them)."""
+    problems = getattr(error, "problems", None)
+    if problems:
+        shown = shown_problems(
+            problems, message.document, identity_visible=identity_visible(request, message.case)
+        )
+        errors = [f"{problem['path'] or '/'}: {problem['message']}" for problem in shown]
+    else:
+        form.add_service_errors(error)
+        errors = [str(text) for field_errors in form.errors.values() for text in field_errors]
     return render_message_page(request, message, action_errors=errors, status=400)
 
 
@@ -67,7 +76,7 @@ def message_approve(request, message_id):
     """Approve (a supervisor who neither wrote nor submitted it): the message is frozen,
     signed and queued for every recipient."""
     message = _message_for_change(request, message_id)
-    form = ApproveForm(request.POST, warnings=approval_warnings(message))
+    form = ApproveForm(request.POST, warnings=approval_warnings(request, message))
     if not form.is_valid():
         return render_message_page(request, message, approve_form=form, status=400)
     try:
@@ -82,7 +91,11 @@ def message_approve(request, message_id):
             request, _("A different supervisor of the sender NCB must approve this message.")
         )
     except ValidationError as exc:
-        problems = getattr(exc, "problems", [])
+        problems = shown_problems(
+            getattr(exc, "problems", []),
+            message.document,
+            identity_visible=identity_visible(request, message.case),
+        )
         warnings = [problem for problem in problems if problem.get("severity") == "warning"]
         if warnings and not form.warnings:
             # New warnings since the page was shown: ask for the override again.

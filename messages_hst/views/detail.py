@@ -25,7 +25,7 @@ from messages_hst.forms import ApproveForm, FollowUpForm, ReturnForm
 from messages_hst.models import HSTMessage
 from messages_hst.validation import with_computed_flags
 from messages_hst.views.common import identity_visible
-from messages_hst.views.presenting import summarise
+from messages_hst.views.presenting import shown_problems, summarise
 from ncb_cases.audit import request_ip
 from ncb_cases.selectors import visible_cases
 
@@ -39,20 +39,19 @@ MOVING_MESSAGE_STATUSES = (
 )
 
 
-def approval_warnings(message: HSTMessage) -> list[dict]:
+def approval_warnings(request: HttpRequest, message: HSTMessage) -> list[dict]:
     """The warnings an approver must override: the document validated now, as approval will
     validate it (the stored problems are those of the last save)."""
     if message.status != MessageStatus.PENDING_APPROVAL:
         return []
-    return [
+    warnings = [
         problem.as_dict()
         for problem in services.message_validate(message)
         if problem.severity == "warning"
     ]
-
-
-def _errors(message: HSTMessage) -> list[dict]:
-    return [p for p in message.problems or [] if p.get("severity") != "warning"]
+    return shown_problems(
+        warnings, message.document, identity_visible=identity_visible(request, message.case)
+    )
 
 
 def preview_rendering(message: HSTMessage) -> str:
@@ -103,7 +102,8 @@ def render_message_page(
     if approve_form is not None:
         warnings = approve_form.warnings
     else:
-        warnings = approval_warnings(message) if can_approve else []
+        warnings = approval_warnings(request, message) if can_approve else []
+    problems = shown_problems(message.problems, message.document, identity_visible=visible)
     is_draft = message.status == MessageStatus.DRAFT
     can_change = permissions.can_change_message(user, message)
     can_follow_up = (
@@ -117,8 +117,8 @@ def render_message_page(
         "summary": summary,
         "preview": "" if summary.rendering_withheld else preview_rendering(message),
         "warnings": warnings,
-        "errors": _errors(message),
-        "stored_warnings": [p for p in message.problems or [] if p.get("severity") == "warning"],
+        "problems": problems,
+        "errors": [problem for problem in problems if problem.get("severity") != "warning"],
         "can_submit": is_draft and can_change and not message.compose_error,
         "can_edit": is_draft and can_change,
         "can_discard": message.status in (MessageStatus.DRAFT, MessageStatus.PENDING_APPROVAL)

@@ -25,7 +25,7 @@ from messages_hst.forms import InboundAcceptForm, InboundRejectForm
 from messages_hst.models import InboundMessage
 from messages_hst.services import triage
 from messages_hst.views.common import forbidden, identity_visible
-from messages_hst.views.presenting import importable_items, summarise
+from messages_hst.views.presenting import importable_items, shown_problems, summarise
 from ncb_cases.audit import request_ip
 from ncb_cases.matching import case_matches_for_user
 from ncb_cases.selectors import editable_cases, visible_cases
@@ -82,6 +82,7 @@ def render_inbound_page(
     context = {
         "inbound": inbound,
         "summary": summary,
+        "problems": shown_problems(inbound.problems, inbound.document, identity_visible=visible),
         "rendering": "" if summary.rendering_withheld else _rendering(inbound),
         "can_triage": can_triage,
         "can_reject": can_reject,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 # `api/` since both adapters use it).
 from messages_hst.api.serializers.redaction import (
     document_without_victim_identity,
+    problems_without_victim_identity,
     protected_refs,
 )
 
@@ -36,6 +37,15 @@ def _protected(document: Any) -> set[str]:
     if not isinstance(document, dict) or not isinstance(document.get("body"), dict):
         return set()
     return protected_refs(document)
+
+
+def shown_problems(problems: Any, document: Any, *, identity_visible: bool) -> list[dict]:
+    """Validation problems as a reader may see them: one that points into a protected person
+    (and could quote their data) says only that the value is withheld."""
+    problems = [problem for problem in problems or [] if isinstance(problem, dict)]
+    if identity_visible:
+        return problems
+    return problems_without_victim_identity(problems, document)
 
 
 def names_protected_person(document: Any) -> bool:

@@ -282,3 +282,24 @@ def test_preview_withheld_when_it_would_name_a_victim(client_for, supervisor_fr,
     # then
     assert VICTIM_NAME not in page
     assert "rendering--preview" not in page
+
+
+def test_a_problem_about_a_protected_person_withholds_its_text(client_for, officer_fr, draft_fr):
+    # given a stored warning quoting the victim P2 (persons[1])
+    draft_fr.problems = [
+        {
+            "path": "/body/persons/1/family_name",
+            "code": "victim_identity_disclosed",
+            "severity": "warning",
+            "message": f"{VICTIM_NAME} is named",
+        }
+    ]
+    draft_fr.save()
+
+    # when
+    page = client_for(officer_fr).get(detail_url(draft_fr)).content.decode()
+
+    # then the path and the code stay, the quoted value goes
+    assert VICTIM_NAME not in page
+    assert "victim_identity_disclosed" in page
+    assert "/body/persons/1/family_name" in page
