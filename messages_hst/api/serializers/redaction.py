@@ -119,3 +119,47 @@ def problems_without_victim_identity(problems: list[dict], document: Any) -> lis
         else problem
         for problem in problems
     ]
+
+
+def document_with_withheld_identity_kept(edited: Any, stored: Any) -> Any:
+    """`edited` (a document sent by a writer who was shown it masked) with the identities it
+    could not see taken back from `stored`, so that saving a masked document never erases
+    them; a writer cannot change what they may not read. A copy; `edited` as it is when
+    nothing was withheld."""
+    if not all(
+        isinstance(doc, dict) and isinstance(doc.get("body"), dict) for doc in (edited, stored)
+    ):
+        return edited
+    refs = protected_refs(stored)
+    if not refs:
+        return edited
+    kept = copy.deepcopy(edited)
+    stored_persons = {
+        person["ref"]: person
+        for person in _items(stored["body"], "persons")
+        if person.get("ref") in refs
+    }
+    for person in _items(kept["body"], "persons"):
+        original = stored_persons.get(person.get("ref"))
+        if original is None:
+            continue
+        for field in PERSON_IDENTITY_FIELDS:
+            if field in original:
+                person[field] = copy.deepcopy(original[field])
+        birth = original.get("date_of_birth")
+        if isinstance(birth, str) and person.get("date_of_birth") == birth[:4]:
+            person["date_of_birth"] = birth
+    for key, fields in HELD_IDENTIFIERS.items():
+        held = {
+            item.get("ref"): item
+            for item in _items(stored["body"], key)
+            if item.get("holder_ref") in refs
+        }
+        for item in _items(kept["body"], key):
+            original = held.get(item.get("ref"))
+            if original is None or item.get("holder_ref") != original.get("holder_ref"):
+                continue
+            for field in fields:
+                if field in original:
+                    item[field] = copy.deepcopy(original[field])
+    return kept

@@ -39,6 +39,7 @@ from messages_hst.api.serializers.messages import (
     ReturnSerializer,
 )
 from messages_hst.api.serializers.redaction import (
+    document_with_withheld_identity_kept,
     document_without_victim_identity,
     problems_without_victim_identity,
 )
@@ -146,7 +147,8 @@ def actions_now(user, message: HSTMessage) -> list[str]:
         summary=_("Edit a draft's document"),
         description=_(
             "Replaces the document of a DRAFT of your NCB (the message id, sender, creation "
-            "time and version stay the system's). A document with problems is saved all the "
+            "time and version stay the system's; protected persons' identities you were shown "
+            "masked stay as they were). A document with problems is saved all the "
             "same: the answer carries the full validation result in `problems`; errors only "
             "block submitting. A message that is no longer a draft: 400 naming `status`."
         ),
@@ -200,10 +202,12 @@ class MessageViewSet(MessagePartsMixin, MessageApiViewSet):
 
     def partial_update(self, request, message_id):
         message = self._changeable(message_id)
-        data = validated(DocumentUpdateSerializer(data=request.data))
+        document = validated(DocumentUpdateSerializer(data=request.data))["document"]
+        if not self.may_see_victims(message):
+            document = document_with_withheld_identity_kept(document, message.document)
         with service_errors():
             message = services.message_update_draft(
-                actor=request.user, message=message, document=data["document"]
+                actor=request.user, message=message, document=document
             )
         return Response(self._reread(message))
 

@@ -204,3 +204,21 @@ def test_reading_a_part_of_a_message_is_audited(sent_fr, analyst_fr, api_client_
         ).count()
         == 3
     )
+
+
+def test_saving_a_masked_document_keeps_the_identity_the_writer_could_not_see(
+    naming_draft, supervisor_fr, api_client_for, message_url
+):
+    # given: the document as a supervisor without the permission reads it
+    client = api_client_for(supervisor_fr)
+    document = client.get(message_url(naming_draft)).json()["document"]
+    document["subject"] = "Identify the coach driver (edited, test)"
+    # when
+    response = client.patch(message_url(naming_draft), {"document": document}, format="json")
+    # then: the edit is saved, the victim's identity is still there, still masked for them
+    assert response.status_code == 200
+    assert VICTIM_NAME not in response.content.decode()
+    naming_draft.refresh_from_db()
+    assert naming_draft.subject == "Identify the coach driver (edited, test)"
+    victim = naming_draft.document["body"]["persons"][1]
+    assert (victim["family_name"], victim["date_of_birth"]) == (VICTIM_NAME, "1999-07-02")
