@@ -17,6 +17,7 @@ from messages_hst import keys
 from messages_hst.choices import DeliveryStatus, MessageStatus
 from messages_hst.formatting import render_text
 from messages_hst.models import Delivery, HSTMessage, OutboxEntry
+from messages_hst.pipeline.alerts import delivery_alert
 from messages_hst.pipeline.policy import blocked_reason, deadline_for, provider_rules
 from messages_hst.pipeline.queueing import enqueue_on_commit
 from ncb_cases.canonical import canonical_json_bytes
@@ -123,8 +124,9 @@ def message_dispatch(message_pk: int, *, now: dt.datetime | None = None) -> HSTM
     now, the outbox entry processed; `deliver` is enqueued for each after the commit (a lost
     enqueue is found by the relay through `next_attempt_at`). A message cancelled meanwhile is
     still sent (its CANCEL refers to it) and stays CANCELLED; one that is not approved at all
-    only gets its outbox entry closed. Returns the
-    message, or None if it does not exist.
+    only gets its outbox entry closed. A document that cannot be signed or rendered (a
+    ValueError: the same at every try) makes its pending deliveries DEAD with an alert.
+    Returns the message, or None if it does not exist.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -140,7 +142,12 @@ def message_dispatch(message_pk: int, *, now: dt.datetime | None = None) -> HSTM
         if outbox is not None and outbox.processed_at is not None:
             return message
         if message.status in DISPATCHABLE:
-            fields = sign_message_once(message, now)
+            try:
+                fields = sign_message_once(message, now)
+            except ValueError as error:  # no canonical form, no rendering: never will have
+                _undeliverable(message, f"the message cannot be signed ({type(error).__name__})")
+                OutboxEntry.objects.filter(message=message).update(processed_at=now)
+                return message
             due = list(
                 Delivery.objects.filter(
                     message=message, status=DeliveryStatus.PENDING, next_attempt_at__isnull=True
@@ -156,3 +163,16 @@ def message_dispatch(message_pk: int, *, now: dt.datetime | None = None) -> HSTM
         if outbox is not None:
             OutboxEntry.objects.filter(pk=outbox.pk).update(processed_at=now)
     return message
+
+
+def _undeliverable(message: HSTMessage, reason: str) -> None:
+    """Every pending delivery of `message` DEAD with `reason`, and the operators told."""
+    pending = Delivery.objects.select_related("recipient_ncb").filter(
+        message=message, status=DeliveryStatus.PENDING
+    )
+    for delivery in pending:
+        delivery.message = message
+        delivery.status = DeliveryStatus.DEAD
+        delivery.last_error = reason
+        delivery.save(update_fields=["status", "last_error", "updated_at"])
+        delivery_alert(delivery, reason=reason)

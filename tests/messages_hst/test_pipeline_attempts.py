@@ -289,3 +289,29 @@ def test_the_peer_gets_the_signed_bytes_with_idempotency_and_signature_headers(
     assert request.headers["Idempotency-Key"] == str(message.message_id)
     assert request.headers["HST-Recipient"] == "DE"
     assert request.headers["HST-Signature"] == f"kid={message.kid}; sig={signature['value']}"
+
+
+def test_a_gateway_delivery_awaits_its_receipt_once_the_files_are_dropped(
+    ncb_fr, ncb_de, settings, tmp_path
+):
+    # given
+    settings.HST_GATEWAY_DIR = tmp_path
+    ncb_de.transport = "gateway"
+    ncb_de.save(update_fields=["transport"])
+    message = dispatched_message(ncb_fr)
+
+    # when
+    delivery = delivery_attempt(message.deliveries.get().pk)
+
+    # then
+    assert delivery.status == DeliveryStatus.AWAITING_RECEIPT
+    assert delivery.sent_at is not None
+    assert delivery.delivered_at is None
+    attempt = delivery.attempt_log.get()
+    assert (attempt.outcome, attempt.detail) == (
+        AttemptOutcome.HANDED_OVER,
+        "written to the gateway folder DE/",
+    )
+    assert (tmp_path / "DE" / f"{message.message_id}.json").read_bytes() == bytes(
+        message.signed_bytes
+    )

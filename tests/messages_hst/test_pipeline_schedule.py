@@ -287,3 +287,24 @@ def test_a_message_cancelled_before_its_dispatch_is_still_sent_and_stays_cancell
 
 def test_dispatch_of_a_deleted_message_does_nothing(db):
     assert message_dispatch(987654) is None
+
+
+def test_a_document_that_cannot_be_signed_makes_its_deliveries_dead_with_an_alert(
+    ncb_fr, ncb_de, supervisor_fr
+):
+    # given: a number beyond 2**53 has no canonical JSON form
+    from contacts.models import Notification
+
+    message = approved_message(ncb_fr, x_count=2**60)
+    schedule_delivery(message)
+
+    # when
+    message_dispatch(message.pk)
+
+    # then
+    delivery = message.deliveries.get()
+    assert delivery.status == DeliveryStatus.DEAD
+    assert delivery.last_error == "the message cannot be signed (CanonicalizationError)"
+    assert Notification.objects.get(recipient=supervisor_fr)
+    assert OutboxEntry.objects.get(message=message).processed_at is not None
+    assert not HSTMessage.objects.get(pk=message.pk).signed_bytes
