@@ -16,6 +16,9 @@ from tests.messages_hst.test_editor_forms import editor_post_data
 
 pytestmark = pytest.mark.django_db
 
+QUERIES_COMPOSE = 7  # measured below, pinned so that it does not grow with the data
+QUERIES_EDITOR = 8
+
 
 def edit_url(message):
     return reverse("messages_hst:edit", kwargs={"message_id": message.message_id})
@@ -317,3 +320,36 @@ def test_a_victims_identity_stays_hidden_and_kept_for_an_editor_without_the_perm
     # then the identity is still in the document
     message.refresh_from_db()
     assert message.document["body"]["persons"][1]["family_name"] == "VICTIM-TEST"
+
+
+# --- Query counts ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cases", [1, 8])
+def test_the_compose_page_costs_the_same_whatever_the_number_of_cases(
+    client_for, officer_fr, ncb_fr, django_assert_max_num_queries, cases
+):
+    from tests.factories import CaseFactory
+
+    CaseFactory.create_batch(cases, owner_ncb=ncb_fr, created_by=officer_fr)
+    client = client_for(officer_fr)
+    with django_assert_max_num_queries(QUERIES_COMPOSE):
+        response = client.get(reverse("messages_hst:compose"))
+    assert len(response.context["form"].fields["case"].choices) == cases + 1
+
+
+@pytest.mark.parametrize("persons", [3, 30])
+def test_the_editor_costs_the_same_whatever_the_size_of_the_message(
+    client_for, officer_fr, draft, django_assert_max_num_queries, persons
+):
+    body = draft.document["body"]
+    extra = [
+        {"ref": f"P{n}", "family_name": f"EXTRA-TEST-{n}", "status": "SUSPECT"}
+        for n in range(len(body["persons"]) + 1, persons + 1)
+    ]
+    body["persons"] += extra
+    draft.save()
+    client = client_for(officer_fr)
+    with django_assert_max_num_queries(QUERIES_EDITOR):
+        response = client.get(edit_url(draft))
+    assert response.content.count(b'name="persons-TOTAL_FORMS" value="%d"' % persons) == 1
