@@ -1,9 +1,7 @@
-"""What the message pages share: the 403 page, the services' errors on a form, the identity
-rule for a message's content."""
+"""What the message pages share: the 403 page and the identity rule for a message's content."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -26,8 +24,3 @@ def no_message_access(request: HttpRequest) -> HttpResponse | None:
 def identity_visible(request: HttpRequest, case) -> bool:
     """Whether the reader may see protected persons' identity in a message of `case`."""
     return case is not None and victim_identity_permitted(user=request.user, case=case)
-
-
-def add_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError onto `form` (its fields, else above it)."""
-    form.add_service_errors(error)

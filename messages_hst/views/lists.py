@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from messages_hst import permissions, selectors
-from messages_hst.choices import InboundStatus, MessageStatus
+from messages_hst.choices import InboundStatus
 from messages_hst.forms import MESSAGE_BOXES, MessageFilterForm
 from messages_hst.forms.lists import INBOX
 from messages_hst.models import Delivery, InboundMessage
@@ -96,6 +96,5 @@ def message_list(request):
             "awaiting_triage": selectors.inbound_list_for_user(
                 user=request.user, status=InboundStatus.TRIAGE
             ).count(),
-            "statuses": MessageStatus,
         },
     )
