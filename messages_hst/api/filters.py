@@ -1,11 +1,15 @@
-"""The query parameters of the message lists, parsed by forms (errors name the parameter) and
-applied to querysets the selectors already restricted to what the caller may see."""
+"""The query parameters of the message lists, parsed by forms (errors name the parameter),
+documented from the same forms, and applied to querysets the selectors already restricted to
+what the caller may see."""
 
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 
 from messages_hst.choices import InboundStatus, MessageStatus, MessageType, Priority
+from ncb_cases.api.schema import PAGE_SIZE
 from ncb_cases.filtersets import CodesField
 
 BOXES = [
@@ -99,6 +103,32 @@ class TrackedRequestFilterForm(forms.Form):
         required=False,
     )
     open = forms.NullBooleanField(label=_("Open"), required=False)
+
+
+def form_parameters(form_class: type[forms.Form]) -> list[OpenApiParameter]:
+    """Every query parameter of a list, straight from its filter form (and `page_size`)."""
+    parameters = []
+    for name, field in form_class.base_fields.items():
+        choices = [value for value, _label in getattr(field, "choices", []) if value != ""]
+        many = isinstance(field, forms.MultipleChoiceField)
+        kind = OpenApiTypes.STR
+        if isinstance(field, forms.DateField):
+            kind = OpenApiTypes.DATE
+        elif isinstance(field, forms.UUIDField):
+            kind = OpenApiTypes.UUID
+        elif isinstance(field, forms.NullBooleanField):
+            kind, choices = OpenApiTypes.BOOL, []
+        parameters.append(
+            OpenApiParameter(
+                name,
+                kind,
+                enum=choices or None,
+                many=many or None,
+                explode=True if many else None,
+                description=field.help_text or field.label,
+            )
+        )
+    return [*parameters, PAGE_SIZE]
 
 
 def form_errors(form: forms.Form) -> dict[str, list[str]]:

@@ -13,9 +13,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -27,7 +25,12 @@ from rest_framework.response import Response
 
 from messages_hst import permissions as message_permissions
 from messages_hst import selectors, services
-from messages_hst.api.filters import MessageFilterForm, form_errors, message_filter
+from messages_hst.api.filters import (
+    MessageFilterForm,
+    form_errors,
+    form_parameters,
+    message_filter,
+)
 from messages_hst.api.serializers.messages import (
     ApproveSerializer,
     CancelSerializer,
@@ -54,7 +57,7 @@ from messages_hst.api.views.message_parts import MessagePartsMixin
 from messages_hst.choices import SENT_STATUSES, MessageStatus, MessageType
 from messages_hst.models import HSTMessage
 from ncb_cases import selectors as case_selectors
-from ncb_cases.api.schema import PAGE_SIZE, path_id
+from ncb_cases.api.schema import path_id
 from ncb_cases.api.views._common import validated
 
 MESSAGE_ID = path_id("message_id", _("message (its HST message id)"))
@@ -63,27 +66,6 @@ INBOUND_REFUSED = _("Your NCB received no REQUEST with this id.")
 DISCARDABLE = (MessageStatus.COMPOSING, MessageStatus.DRAFT, MessageStatus.PENDING_APPROVAL)
 # The related rows a list row reads: one query per page with the messages.
 ROW_RELATED = ("case", "sender_ncb", "created_by", "approved_by")
-
-
-def message_list_parameters() -> list[OpenApiParameter]:
-    """Every query parameter of the list, straight from `MessageFilterForm`."""
-    parameters = []
-    for name, field in MessageFilterForm.base_fields.items():
-        choices = [value for value, _label in getattr(field, "choices", []) if value != ""]
-        kind = {"case": OpenApiTypes.UUID}.get(name, OpenApiTypes.STR)
-        if name.startswith("created_"):
-            kind = OpenApiTypes.DATE
-        parameters.append(
-            OpenApiParameter(
-                name,
-                kind,
-                enum=choices or None,
-                many=name in ("message_type", "status", "priority"),
-                explode=True if name in ("message_type", "status", "priority") else None,
-                description=field.help_text or field.label,
-            )
-        )
-    return [*parameters, PAGE_SIZE]
 
 
 def actions_now(user, message: HSTMessage) -> list[str]:
@@ -113,7 +95,7 @@ def actions_now(user, message: HSTMessage) -> list[str]:
             "composed or edited), those awaiting approval, or the outbox. Invalid parameters: "
             "400 naming the parameter."
         ),
-        parameters=message_list_parameters(),
+        parameters=form_parameters(MessageFilterForm),
         responses={200: MessageSerializer, **LIST_ERRORS},
     ),
     retrieve=extend_schema(

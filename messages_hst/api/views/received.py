@@ -11,8 +11,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -23,6 +22,7 @@ from messages_hst.api.filters import (
     InboundFilterForm,
     TrackedRequestFilterForm,
     form_errors,
+    form_parameters,
     inbound_filter,
 )
 from messages_hst.api.serializers.received import (
@@ -48,36 +48,13 @@ from messages_hst.choices import InboundStatus, MessageType
 from messages_hst.models import InboundMessage, TrackedRequest
 from messages_hst.services import triage
 from ncb_cases import selectors as case_selectors
-from ncb_cases.api.schema import PAGE_SIZE, path_id
+from ncb_cases.api.schema import path_id
 from ncb_cases.api.serializers.persons import CaseMatchSerializer
 from ncb_cases.api.views._common import validated
 
 INBOUND_ID = path_id("public_id", _("received message"))
 CASE_REFUSED = _("No case you may change has this id.")
 INBOUND_ROW_RELATED = ("recipient_ncb", "case", "triaged_by")
-
-
-def _form_parameters(form_class) -> list[OpenApiParameter]:
-    parameters = []
-    for name, field in form_class.base_fields.items():
-        choices = [value for value, _label in getattr(field, "choices", []) if value != ""]
-        many = name in ("status", "message_type") and form_class is InboundFilterForm
-        kind = OpenApiTypes.STR
-        if name.startswith("created_"):
-            kind = OpenApiTypes.DATE
-        elif name in ("overdue", "open"):
-            kind, choices = OpenApiTypes.BOOL, []
-        parameters.append(
-            OpenApiParameter(
-                name,
-                kind,
-                enum=choices or None,
-                many=many or None,
-                explode=True if many else None,
-                description=field.help_text or field.label,
-            )
-        )
-    return [*parameters, PAGE_SIZE]
 
 
 def inbound_actions_now(user, inbound: InboundMessage) -> list[str]:
@@ -103,7 +80,7 @@ def inbound_actions_now(user, inbound: InboundMessage) -> list[str]:
             "conflicting copies too, for investigation). Invalid parameters: 400 naming the "
             "parameter."
         ),
-        parameters=_form_parameters(InboundFilterForm),
+        parameters=form_parameters(InboundFilterForm),
         responses={200: InboundMessageSerializer, **LIST_ERRORS},
     ),
     retrieve=extend_schema(
@@ -233,7 +210,7 @@ class InboundMessageViewSet(MessageApiViewSet):
             "Soonest due first. `overdue=true`: only open items past their due date, both "
             "directions (what the dashboard shows)."
         ),
-        parameters=_form_parameters(TrackedRequestFilterForm),
+        parameters=form_parameters(TrackedRequestFilterForm),
         responses={200: TrackedRequestSerializer, **LIST_ERRORS},
     ),
 )
