@@ -149,7 +149,7 @@ def message_discard(request, message_id):
 @require_POST
 def message_follow_up(request, message_id):
     """Start an UPDATE, CORRECTION, CANCEL, CLOSE or REMINDER of an approved message; the new
-    draft is built in the background and opens when ready."""
+    draft is built in the background and opens in the editor, which waits for it."""
     message = _message_for_change(request, message_id)
     form = FollowUpForm(request.POST, original_type=message.message_type)
     if not form.is_valid():
@@ -168,7 +168,7 @@ def message_follow_up(request, message_id):
         _("%(type)s started; the draft is being prepared.")
         % {"type": MessageType(follow_up.message_type).label},
     )
-    return _back(follow_up)
+    return redirect("messages_hst:edit", message_id=follow_up.message_id)
 
 
 @require_POST

@@ -167,7 +167,8 @@ def inbound_reject(request, public_id):
 
 @require_POST
 def inbound_reply(request, public_id):
-    """Start the REPLY to a received REQUEST (one outcome per request, to fill in)."""
+    """Start the REPLY to a received REQUEST (one outcome per request, to fill in); it opens
+    in the editor."""
     inbound = selectors.inbound_get_for_user(user=request.user, public_id=public_id)
     try:
         reply = services.reply_start(actor=request.user, inbound=inbound)
@@ -178,4 +179,4 @@ def inbound_reply(request, public_id):
             messages.error(request, text)
         return _back(inbound)
     messages.success(request, _("Reply started; the draft is being prepared."))
-    return redirect("messages_hst:detail", message_id=reply.message_id)
+    return redirect("messages_hst:edit", message_id=reply.message_id)

@@ -39,7 +39,7 @@ def request_list(request):
 
 @require_POST
 def request_reminder(request, tracked_id):
-    """Start a REMINDER of a request we sent; the draft opens when it is ready."""
+    """Start a REMINDER of a request we sent; it opens in the editor."""
     tracked = tracking.tracked_request_get_for_user(user=request.user, tracked_id=tracked_id)
     try:
         reminder = tracking.request_reminder_start(actor=request.user, tracked=tracked)
@@ -50,4 +50,4 @@ def request_reminder(request, tracked_id):
             messages.error(request, text)
         return redirect("messages_hst:requests")
     messages.success(request, _("Reminder started; the draft is being prepared."))
-    return redirect("messages_hst:detail", message_id=reminder.message_id)
+    return redirect("messages_hst:edit", message_id=reminder.message_id)

@@ -239,10 +239,10 @@ def test_follow_up_starts_a_new_message(
             url("follow_up", sent_fr), {"message_type": "UPDATE"}
         )
 
-    # then the new message's page opens
+    # then the new message opens in the editor (which waits for the draft to be built)
     assert response.status_code == 302
     follow_up = HSTMessage.objects.exclude(pk=sent_fr.pk).get()
-    assert response["Location"] == url("detail", follow_up)
+    assert response["Location"] == url("edit", follow_up)
     assert follow_up.message_type == "UPDATE"
 
 

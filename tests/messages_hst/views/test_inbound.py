@@ -243,10 +243,10 @@ def test_reply_to_a_request(
     with django_capture_on_commit_callbacks():
         response = client_for(officer_fr).post(url("inbound_reply", inbound_fr))
 
-    # then a REPLY of France to Germany is being composed, and its page opens
+    # then a REPLY of France to Germany is being composed, and opens in the editor
     reply = HSTMessage.objects.get(message_type=MessageType.REPLY)
     assert response.status_code == 302
-    assert response["Location"] == reverse("messages_hst:detail", args=[reply.message_id])
+    assert response["Location"] == reverse("messages_hst:edit", args=[reply.message_id])
     assert reply.sender_ncb.code == "FR"
     assert reply.in_reply_to == inbound_fr.message_id
     assert reply.status in (MessageStatus.COMPOSING, MessageStatus.DRAFT)

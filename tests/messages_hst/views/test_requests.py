@@ -98,7 +98,7 @@ def test_send_a_reminder_of_an_overdue_request(
     # then a REMINDER draft opens, and the item remembers it was reminded
     reminder = HSTMessage.objects.get(message_type=MessageType.REMINDER)
     assert response.status_code == 302
-    assert response["Location"] == reverse("messages_hst:detail", args=[reminder.message_id])
+    assert response["Location"] == reverse("messages_hst:edit", args=[reminder.message_id])
     item.refresh_from_db()
     assert item.reminded_at is not None
 
