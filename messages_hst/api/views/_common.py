@@ -121,9 +121,10 @@ DOCUMENT_PROBLEMS = OpenApiResponse(
                 "document": [
                     {
                         "path": "/body/persons/0/date_of_birth",
-                        "code": "date_order",
+                        "code": "invalid_format",
                         "severity": "error",
-                        "message": "The date of birth is after the exploitation started.",
+                        "message": "body.persons[0].date_of_birth: '17/05/1984' is not valid: "
+                        "expected YYYY, YYYY-MM or YYYY-MM-DD",
                     }
                 ]
             },
@@ -131,7 +132,7 @@ DOCUMENT_PROBLEMS = OpenApiResponse(
         ),
         OpenApiExample(
             "Wrong state",
-            value={"status": ["Only a message awaiting approval can be approved."]},
+            value={"status": ["Not possible for a message queued."]},
             response_only=True,
         ),
     ],
