@@ -84,6 +84,8 @@ def celery_worker(transactional_db, settings, tmp_path):
         "DATABASE_URL": worker_database_url(),
         "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
         "PYTHONUNBUFFERED": "1",
+        # What the worker itself enqueues (a task chaining the next) stays on its queue.
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
     }
     # The Celery app reads the CELERY_* Django settings live, so overriding them (undone by
     # the `settings` fixture) points this process at the worker's broker folder and queue.
