@@ -267,6 +267,14 @@ def _import(
         )
     chosen_phones = [c for c in phones if c.get("ref") in refs]
     chosen_documents = [d for d in documents if d.get("ref") in refs]
+    unnumbered = [d["ref"] for d in chosen_documents if not d.get("number") and not d.get("mrz")]
+    if unnumbered:
+        raise ValidationError(
+            {
+                "import_refs": _("%(refs)s: a document without number cannot be recorded.")
+                % {"refs": ", ".join(unnumbered)}
+            }
+        )
     holders = {ref for ref in refs if ref in persons}
     for item in chosen_phones + chosen_documents:
         if item.get("holder_ref") not in persons:

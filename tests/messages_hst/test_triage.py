@@ -147,3 +147,29 @@ def test_a_triaged_message_cannot_be_triaged_again(inbound_request, officer_de):
         inbound_reject(actor=officer_de, inbound=inbound_request, reasons=["SCHEMA"])
     with pytest.raises(ValidationError):
         inbound_accept(actor=officer_de, inbound=inbound_request)
+
+
+def test_a_minimised_victim_is_imported_as_a_protected_person(inbound_request, officer_de):
+    # when the victim P2 (no name: minimised by the sender) is imported into a new case
+    result = inbound_accept(
+        actor=officer_de, inbound=inbound_request, create_case=True, import_refs=["P2"]
+    )
+
+    # then she is a victim of the new case, with her victim context
+    victim = Person.objects.get(case=result.case)
+    assert victim.role == PersonRole.VICTIM
+    assert victim.family_name == ""
+    assert victim.means_of_control == ["DEBT_BONDAGE", "WITHHOLDS_DOCUMENTS"]
+    assert victim.referred_to_support is True
+
+
+def test_a_document_without_number_is_refused_by_name(inbound_request, officer_de):
+    # when the withheld passport D1, sent without its number, is chosen for import
+    with pytest.raises(ValidationError) as error:
+        inbound_accept(
+            actor=officer_de, inbound=inbound_request, create_case=True, import_refs=["D1"]
+        )
+
+    # then the refusal names it, and nothing was written
+    assert "D1" in " ".join(error.value.message_dict["import_refs"])
+    assert not Person.objects.exists()
