@@ -22,6 +22,15 @@ def compose_message(message_pk: int) -> str | None:
     return message.status if message is not None else None
 
 
+@shared_task(name="messages_hst.tasks.relay_composing", autoretry_for=(OperationalError,))
+def relay_composing() -> int:
+    """Re-enqueue the builds a broker outage or a lost worker left behind (run by beat).
+    Returns how many messages were enqueued again."""
+    from messages_hst.services.composing import message_compose_relay
+
+    return message_compose_relay()
+
+
 # --- Delivery (helper B): retries of a transport are scheduled by the pipeline in the database
 # (`Delivery.next_attempt_at`), not by Celery's autoretry; only a database outage retries here.
 

@@ -7,6 +7,7 @@ body, builds the body and handling with the author's rights (`messages_hst.compo
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Mapping, Sequence
 
@@ -34,6 +35,8 @@ logger = logging.getLogger(__name__)
 CASE_TYPES = compose.CASE_TYPES
 # Compose parameters kept on the COMPOSING row until the task has built the draft.
 COMPOSE_KEY = "x_compose"
+# A message still COMPOSING after this long lost its build task: the relay enqueues it again.
+RELAY_AFTER = dt.timedelta(minutes=2)
 
 
 def message_compose_start(
@@ -154,21 +157,44 @@ def _start(
         )
         message.document[COMPOSE_KEY] = options
         message.save()
-        audit_record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            obj=message,
-            details={"message_type": message_type, "recipients": len(recipient_blocks)},
-        )
+        details = {"message_type": message_type, "recipients": len(recipient_blocks)}
+        if options.get("include_victim_identity"):
+            details["include_victim_identity"] = True
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=message, details=details)
         pk = message.pk
         transaction.on_commit(lambda: _enqueue_compose(pk))
     return message
 
 
-def _enqueue_compose(message_pk: int) -> None:
+def _enqueue_compose(message_pk: int) -> bool:
+    """Enqueue the build; a broker that is down costs a log line, not the author's request:
+    `message_compose_relay` finds the message still COMPOSING and enqueues it again."""
     from messages_hst.tasks import compose_message
 
-    compose_message.delay(message_pk)
+    try:
+        compose_message.delay(message_pk)
+    except Exception as error:  # any broker failure
+        logger.warning(
+            "HST compose_message(%s) not enqueued (%s); the compose relay will resend it",
+            message_pk,
+            type(error).__name__,
+        )
+        return False
+    return True
+
+
+def message_compose_relay(
+    *, older_than: dt.timedelta = RELAY_AFTER, now: dt.datetime | None = None
+) -> int:
+    """Enqueue the build of every message COMPOSING for longer than `older_than` (the
+    enqueue after the start was lost, or its worker died); the build is idempotent, so a
+    message enqueued twice is built once. Returns how many were enqueued. One query plus one
+    enqueue each."""
+    cutoff = (now or timezone.now()) - older_than
+    stuck = HSTMessage.objects.filter(
+        status=MessageStatus.COMPOSING, updated_at__lt=cutoff
+    ).values_list("pk", flat=True)
+    return sum(_enqueue_compose(pk) for pk in stuck)
 
 
 def message_compose_build(message_pk: int) -> HSTMessage | None:

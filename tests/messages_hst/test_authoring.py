@@ -1,13 +1,16 @@
 """`messages_hst.services.authoring`: compose, edit, submit, four-eyes approval, return,
 discard; each transition validated, audited, and immutable from approval on."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from messages_hst import services
 from messages_hst.choices import DeliveryStatus, MessageStatus
 from messages_hst.models import Delivery, HSTMessage, OutboxEntry, TrackedRequest
-from messages_hst.services import HSTValidationError
+from messages_hst.services import HSTValidationError, composing
 from messages_hst.validation import has_errors
 from ncb_cases.choices import AuditAction
 from ncb_cases.models import AuditEvent
@@ -185,6 +188,49 @@ def test_compose_refuses_what_it_cannot_write(officer_fr, case_fr, message_type,
 def test_an_identity_holder_may_include_victim_identities(compose, identity_holder, case_fr):
     message = compose(identity_holder, case_fr, "INFO", include_victim_identity=True)
     assert "OKAFOR-TEST" in str(message.document)
+    assert _audit(message, AuditAction.CREATE).get().details["include_victim_identity"] is True
+
+
+def test_a_broker_outage_does_not_fail_the_start_and_the_relay_resends(
+    officer_fr, case_fr, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    # given a broker that is down
+    def down(pk):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr("messages_hst.tasks.compose_message.delay", down)
+
+    # when a message is started
+    with django_capture_on_commit_callbacks(execute=True):
+        message = services.message_compose_start(
+            actor=officer_fr, case=case_fr, message_type="INFO", recipients=["DE"]
+        )
+
+    # then the author gets the message and the log says what happened, without content
+    assert message.status == MessageStatus.COMPOSING
+    assert "not enqueued (ConnectionError)" in caplog.text
+    assert case_fr.reference not in caplog.text
+
+    # when the broker is back and the relay runs, a fresh message waits, an old one is resent
+    enqueued = []
+    monkeypatch.setattr("messages_hst.tasks.compose_message.delay", enqueued.append)
+    assert composing.message_compose_relay() == 0
+    later = timezone.now() + dt.timedelta(minutes=5)
+    assert composing.message_compose_relay(now=later) == 1
+    assert enqueued == [message.pk]
+
+
+def test_the_relay_task_resends_stuck_builds(officer_fr, case_fr, monkeypatch):
+    from messages_hst.tasks import relay_composing
+
+    monkeypatch.setattr("messages_hst.tasks.compose_message.delay", lambda pk: None)
+    message = services.message_compose_start(
+        actor=officer_fr, case=case_fr, message_type="INFO", recipients=["DE"]
+    )
+    HSTMessage.objects.filter(pk=message.pk).update(
+        updated_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    assert relay_composing() == 1
 
 
 # --- Editing ---------------------------------------------------------------------------------
