@@ -31,7 +31,8 @@ from ncb_cases.selectors import visible_cases
 
 REQUEUABLE = (DeliveryStatus.DEAD, DeliveryStatus.REJECTED)
 PREVIEWED_STATUSES = (MessageStatus.DRAFT, MessageStatus.PENDING_APPROVAL)
-# A message still moving: the page follows it until nothing changes by itself any more.
+# A message the system is still working on: the page follows it. Once every delivery is final
+# nothing changes by itself any more (a message whose deliveries are all BLOCKED included).
 MOVING_MESSAGE_STATUSES = (
     MessageStatus.COMPOSING,
     MessageStatus.APPROVED,
@@ -71,9 +72,10 @@ def deliveries_context(request: HttpRequest, message: HSTMessage) -> dict:
     """The deliveries fragment's context: each delivery with its attempts, and whether the
     page should keep polling."""
     deliveries = list(selectors.delivery_list_for_message(user=request.user, message=message))
-    moving = message.status in MOVING_MESSAGE_STATUSES or any(
-        delivery.status not in FINAL_DELIVERY_STATUSES for delivery in deliveries
-    )
+    if deliveries:
+        moving = any(delivery.status not in FINAL_DELIVERY_STATUSES for delivery in deliveries)
+    else:
+        moving = message.status in MOVING_MESSAGE_STATUSES
     return {
         "message": message,
         "deliveries": deliveries,

@@ -303,3 +303,20 @@ def test_a_problem_about_a_protected_person_withholds_its_text(client_for, offic
     assert VICTIM_NAME not in page
     assert "victim_identity_disclosed" in page
     assert "/body/persons/1/family_name" in page
+
+
+def test_page_stops_following_once_every_delivery_is_final(client_for, officer_fr, sent_fr):
+    # given the only delivery was blocked by policy while the message is still QUEUED
+    sent_fr.status = "QUEUED"
+    sent_fr.save()
+    delivery = sent_fr.deliveries.get()
+    delivery.status = DeliveryStatus.BLOCKED
+    delivery.last_error = "Recipient denied by the handling restrictions"
+    delivery.save()
+
+    # when
+    page = client_for(officer_fr).get(detail_url(sent_fr)).content.decode()
+
+    # then
+    assert 'data-live="false"' in page
+    assert "delivery-chip--blocked" in page
