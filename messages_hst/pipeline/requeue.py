@@ -29,8 +29,9 @@ def delivery_requeue(
     enqueued on commit; audited (SEND, with the delivery, recipient and former status).
 
     Only a supervisor of the sender NCB (PermissionDenied otherwise). A delivery in another
-    state, or one the recipient rejected after triage (its RESPONSE: answer with a correction
-    instead), is a ValidationError on `status`. The row is locked while it changes.
+    state, one the recipient rejected after triage (its RESPONSE: answer with a correction
+    instead), or one of a message that could not be signed, is a ValidationError on `status`.
+    The row is locked while it changes.
     """
     if not can_requeue(actor, delivery):
         raise PermissionDenied(_("Only a supervisor of the sender NCB may requeue a delivery."))
@@ -61,6 +62,10 @@ def delivery_requeue(
                         )
                     ]
                 }
+            )
+        if locked.message.signed_at is None:
+            raise ValidationError(
+                {"status": [_("The message could not be signed; it cannot be sent.")]}
             )
         previous = locked.status
         locked.status = DeliveryStatus.PENDING

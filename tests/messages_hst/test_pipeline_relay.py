@@ -209,3 +209,20 @@ def test_a_rejection_by_the_recipient_after_triage_cannot_be_requeued(
     with pytest.raises(ValidationError) as error:
         delivery_requeue(actor=supervisor_fr, delivery=dead_delivery)
     assert "send a correction" in error.value.message_dict["status"][0]
+
+
+def test_a_delivery_of_a_message_that_could_not_be_signed_cannot_be_requeued(
+    ncb_fr, ncb_de, supervisor_fr
+):
+    # given
+    from messages_hst.pipeline import message_dispatch
+
+    message = approved_message(ncb_fr, x_count=2**60)
+    schedule_delivery(message)
+    message_dispatch(message.pk)
+    delivery = message.deliveries.get()
+
+    # when / then
+    with pytest.raises(ValidationError) as error:
+        delivery_requeue(actor=supervisor_fr, delivery=delivery)
+    assert "could not be signed" in error.value.message_dict["status"][0]
