@@ -154,3 +154,24 @@ def test_openapi_documents_every_answer_and_no_authentication():
     assert "signature" in operation["description"]
     headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
     assert "HST-Recipient" in headers
+
+
+def test_body_reader_stops_after_the_limit_plus_one_byte():
+    import io
+
+    from django.test import RequestFactory
+
+    from messages_hst.api.views.inbox import _read_body
+
+    # given a request announcing and carrying 1 MB
+    body = b"x" * 1_000_000
+    request = RequestFactory().post("/", data=body, content_type="application/json")
+    stream = io.BytesIO(body)
+    request._stream = stream
+
+    # when the inbox reads it with a limit of 1,000 bytes
+    raw = _read_body(request, 1000)
+
+    # then it has read exactly 1,001 bytes and no more
+    assert raw == body[:1001]
+    assert stream.tell() == 1001
