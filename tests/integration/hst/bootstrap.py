@@ -16,8 +16,9 @@ seeded case's public id, which `instances.py` reads.
 The seed (`demo` false) is the smallest that exercises the exchange: the hosted NCB's officers
 `officer_<cc>` and `officer2_<cc>`, supervisors `supervisor_<cc>` and `supervisor2_<cc>`,
 analyst `analyst_<cc>`, and one case of `officer_<cc>` with a suspect and a victim, each with a
-phone. With `demo` true it is `seed_demo` (every demo NCB, user and case), for people to look
-at; the tokens are then those of the demo users of the hosted NCB.
+phone. With `demo` true it is what `seed_demo` seeds but its messages (every demo NCB, user,
+case and evidence item), for people to look at; the tokens are then those of the demo users of
+the hosted NCB.
 """
 
 import io
@@ -58,7 +59,7 @@ def main(spec: dict) -> dict:
             stdout=io.StringIO(),
         )
     if spec.get("demo"):
-        call_command("seed_demo", password=spec["password"], stdout=io.StringIO())
+        seed_demo_without_messages(spec["password"])
         usernames = demo_usernames(hosted)
         case_id = None
     else:
@@ -158,6 +159,19 @@ def seed_case(hosted: str):
         },
     )
     return case
+
+
+def seed_demo_without_messages(password: str) -> None:
+    """What `seed_demo` seeds but its messages: those assume every demo NCB is hosted on one
+    instance (they travel by the local transport), and here the person at the two browser tabs
+    sends the first message themselves."""
+    from contacts.demo import demo_password, seed_contacts_demo
+    from evidence.demo import seed_evidence_demo
+    from ncb_cases.demo import seed_cases_demo
+
+    seed_contacts_demo(password=demo_password(password=password))
+    seed_cases_demo()
+    seed_evidence_demo()
 
 
 def demo_usernames(hosted: str) -> list[str]:

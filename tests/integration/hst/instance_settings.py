@@ -8,6 +8,9 @@ throttling counters. Everything else is the production settings module, unchange
 - `HST_INSTANCE_QUEUE`: the Celery queue the instance's web server and worker use.
 - `HST_INSTANCE_CACHE_PREFIX`: the cache key prefix (Redis cache only).
 - `HST_INSTANCE_RELAY_SECONDS`: the outbox relay's beat interval (default: production's).
+- `HST_INSTANCE_NAME`: suffix of the session and CSRF cookie names. Browsers keep cookies per
+  host, not per port, so two instances on 127.0.0.1 would otherwise log each other out of a
+  browser that has both open (the two-tab demo).
 """
 
 import os
@@ -26,3 +29,7 @@ if os.environ.get("HST_INSTANCE_RELAY_SECONDS"):
     CELERY_BEAT_SCHEDULE["hst-outbox-relay"]["schedule"] = float(
         os.environ["HST_INSTANCE_RELAY_SECONDS"]
     )
+
+if os.environ.get("HST_INSTANCE_NAME"):
+    SESSION_COOKIE_NAME = f"sessionid-{os.environ['HST_INSTANCE_NAME']}"
+    CSRF_COOKIE_NAME = f"csrftoken-{os.environ['HST_INSTANCE_NAME']}"

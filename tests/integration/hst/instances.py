@@ -264,6 +264,7 @@ def _environment(
             "HST_PEER_ALLOW_HTTP": "1",
             "HST_INSTANCE_QUEUE": queue,
             "HST_INSTANCE_CACHE_PREFIX": queue,
+            "HST_INSTANCE_NAME": directory.name,
         }
     )
     if key_path is not None:
