@@ -9,7 +9,10 @@ import math
 import struct
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from ncb_cases import canonical
 from ncb_cases.canonical import CanonicalizationError, canonical_json, canonical_json_bytes
 
 # RFC 8785 Appendix B: IEEE 754 bit patterns and the text ECMAScript writes for them.
@@ -148,3 +151,56 @@ def test_canonical_form_ignores_key_order_and_whitespace():
     # when / then
     assert canonical_json_bytes(first) == canonical_json_bytes(second)
     assert canonical_json(first) == '{"a":"é","b":[1,{"x":1,"y":2}]}'
+
+
+# The fast path (json.dumps for float-free values) must write exactly what the RFC 8785
+# serializer writes, astral keys and edge integers included.
+JSON_WITHOUT_FLOATS = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**53), max_value=2**53)
+    | st.text(st.characters(codec="utf-8"), max_size=8),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text(st.characters(codec="utf-8"), max_size=4), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON_WITHOUT_FLOATS)
+def test_the_fast_path_writes_the_bytes_of_the_rfc_serializer(value):
+    # given: what the RFC serializer writes
+    slow: list[str] = []
+    canonical._serialize(value, slow)
+
+    # when / then
+    assert canonical_json(value) == "".join(slow)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"\U0001f600": 1, "\ufb33": 2},  # astral key: UTF-16 order differs from code points
+        {"n": 2**53 + 1},  # beyond double precision: refused, not printed
+        {"x": 1.5},
+        {"flag": True, "count": 0, "nested": [None, "é"]},
+    ],
+)
+def test_values_outside_the_fast_path_still_get_their_rfc_form(value):
+    # given
+    slow: list[str] = []
+    try:
+        canonical._serialize(value, slow)
+    except CanonicalizationError:
+        expected = None
+    else:
+        expected = "".join(slow)
+
+    # when / then
+    if expected is None:
+        with pytest.raises(CanonicalizationError):
+            canonical_json(value)
+    else:
+        assert canonical_json(value) == expected
