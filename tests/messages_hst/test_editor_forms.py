@@ -51,8 +51,8 @@ def test_round_trip_through_the_forms_gives_back_the_original(message_type):
 
 
 def test_extensions_entity_overrides_and_sections_not_shown_are_kept_on_an_edit():
-    # given a request with x_ keys at every level, an entity handling override and sections
-    # the editor does not show (exploitation, vehicles, relationships, attachments)
+    # given a request with x_ keys at every level, an entity handling override and a section
+    # the editor does not show (attachments: evidence referenced by hash)
     document = examples.request_message()
     document["x_national_flag"] = "keep me"
     document["handling"]["x_local_code"] = 7
@@ -76,13 +76,7 @@ def test_extensions_entity_overrides_and_sections_not_shown_are_kept_on_an_edit(
     expected["subject"] = "A shorter subject (test)"
     expected["body"]["persons"][0]["forenames"] = "Camille Jean"
     assert rebuilt == expected
-    assert editor.kept_body_keys() == [
-        "exploitation",
-        "vehicles",
-        "relationships",
-        "attachments",
-        "x_note",
-    ]
+    assert editor.kept_body_keys() == ["attachments", "x_note"]
 
 
 def test_a_removed_row_disappears_and_a_new_row_holds_only_what_was_typed():
@@ -167,6 +161,9 @@ def test_booleans_distinguish_no_from_unstated():
         ("comms-0-value", "07946 0123", "id_comms-0-value"),
         ("financial-0-currency", "", "id_financial-0-currency"),
         ("requests-0-action", "ARREST", "id_requests-0-action"),
+        ("exploitation-0-victims", "V1", "id_exploitation-0-victims"),
+        ("vehicles-0-vin", "IOQ", "id_vehicles-0-vin"),
+        ("relationships-0-type", "KNOWS", "id_relationships-0-type"),
     ],
 )
 def test_bad_input_is_an_error_on_its_field(field, value, error_id):
@@ -216,7 +213,8 @@ def test_problems_of_the_document_link_to_the_input_that_shows_them():
     assert editor.field_id("/body/route_legs/0/border_crossing") == "id_route_legs-0-seq"
     assert editor.field_id("/body/persons/1/handling") == "id_persons-1-ref"
     assert editor.field_id("/body/persons") == "section-persons"
-    assert editor.field_id("/body/exploitation/0/form") == ""
+    assert editor.field_id("/body/exploitation/0/form") == "id_exploitation-0-form"
+    assert editor.field_id("/body/attachments/0/sha256") == ""
 
 
 def test_after_a_removal_the_pointers_follow_the_rows_that_remain():
@@ -260,6 +258,10 @@ def test_a_hidden_identity_is_neither_shown_nor_overwritten():
 
 def test_requests_show_for_a_request_and_outcomes_for_a_reply():
     keys = lambda document: {s.key for s, _form in MessageEditor(document)}  # noqa: E731
+    assert "cancellation" in keys(examples.cancel_message())
+    assert "closure" in keys(examples.close_message())
+    assert "reminder" in keys(examples.reminder_message())
+    assert not {"cancellation", "closure", "reminder"} & keys(examples.request_message())
     assert "requests" in keys(examples.request_message())
     assert "outcomes" not in keys(examples.request_message())
     assert "outcomes" in keys(examples.reply_message())

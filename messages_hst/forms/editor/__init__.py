@@ -23,8 +23,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .base import ABSENT, DocumentForm, ItemForm, ItemFormSet, node_get, node_remove, node_set
+from .crime import ExploitationFormSet, RelationshipFormSet, VehicleFormSet
 from .entities import DocumentFormSet, LocationFormSet, PersonFormSet, RouteLegFormSet
 from .envelope import EnvelopeForm, InterpolRefFormSet, RecipientFormSet
+from .followups import CancellationForm, ClosureForm, ReminderForm
 from .handling import HandlingForm
 from .network import CommFormSet, FinancialFormSet, OrganisationFormSet
 from .requests import OutcomeFormSet, RequestFormSet
@@ -67,6 +69,18 @@ SECTIONS = (
     Section("handling", _("Handling"), ("handling",), HandlingForm, "handling"),
     Section("summary", _("Case summary"), ("body", "case_summary"), CaseSummaryForm, "summary"),
     Section(
+        "cancellation",
+        _("Cancellation"),
+        ("body", "cancellation"),
+        CancellationForm,
+        "follow_up",
+        ("CANCEL",),
+    ),
+    Section("closure", _("Closure"), ("body", "closure"), ClosureForm, "follow_up", ("CLOSE",)),
+    Section(
+        "reminder", _("Reminder"), ("body", "reminder"), ReminderForm, "follow_up", ("REMINDER",)
+    ),
+    Section(
         "requests", _("Requests"), ("body", "requests"), RequestFormSet, "requests", ("REQUEST",)
     ),
     Section(
@@ -77,6 +91,14 @@ SECTIONS = (
     Section("locations", _("Locations"), ("body", "locations"), LocationFormSet, "entities"),
     Section("route_legs", _("Route"), ("body", "route_legs"), RouteLegFormSet, "entities"),
     Section(
+        "exploitation",
+        _("Exploitation"),
+        ("body", "exploitation"),
+        ExploitationFormSet,
+        "entities",
+    ),
+    Section("vehicles", _("Vehicles"), ("body", "vehicles"), VehicleFormSet, "entities"),
+    Section(
         "organisations",
         _("Organisations"),
         ("body", "organisations"),
@@ -85,15 +107,23 @@ SECTIONS = (
     ),
     Section("comms", _("Communications"), ("body", "comms"), CommFormSet, "network"),
     Section("financial", _("Financial"), ("body", "financial"), FinancialFormSet, "network"),
+    Section(
+        "relationships",
+        _("Relationships"),
+        ("body", "relationships"),
+        RelationshipFormSet,
+        "network",
+    ),
 )
 
 GROUPS = (
     ("envelope", _("Envelope")),
     ("handling", _("Handling")),
+    ("follow_up", _("Follow-up")),
     ("summary", _("Case summary")),
     ("requests", _("Requests and answers")),
     ("entities", _("Persons, documents and route")),
-    ("network", _("Organisations, communications and money")),
+    ("network", _("Organisations, communications, money and links")),
 )
 
 # Body keys the editor shows; the page lists the others as "kept as they are".

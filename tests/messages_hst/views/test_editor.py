@@ -280,11 +280,11 @@ def test_validate_links_each_problem_to_its_input(client_for, officer_fr, draft)
     data = form_data(draft, **{"persons-0-date_of_birth": "2025-03-01"})
     # when the page checks what it holds
     answer = client_for(officer_fr).post(validate_url(draft), data).json()
-    # then each problem names the input showing the value (none for a section not shown)
+    # then each problem names the input showing the value
     fields = {problem["path"]: problem["field"] for problem in answer["problems"]}
     assert fields["/body/documents/1/issue_date"] == "id_documents-1-issue_date"
     assert fields["/body/financial/0/date"] == "id_financial-0-date"
-    assert fields["/body/exploitation/0/period/from"] == ""
+    assert fields["/body/exploitation/0/period/from"] == "id_exploitation-0-period_from"
     assert answer["errors"] >= 3
     assert f"MESSAGE ID: {draft.document['message_id']}" in answer["preview"]
 
