@@ -6,8 +6,7 @@ import pytest
 from django.utils import timezone
 
 from messages_hst.choices import DeliveryStatus, MessageStatus
-from messages_hst.formatting import render_text
-from messages_hst.signing import message_digest
+from messages_hst.pipeline.scheduling import sign_message_once
 from tests.evidence.factories import open_case
 from tests.messages_hst.factories import DeliveryFactory, HSTMessageFactory
 
@@ -51,9 +50,8 @@ def sent_fr(officer_fr, supervisor_fr, case_fr, ncb_de):
         approved_by=supervisor_fr,
         approved_at=timezone.now(),
     )
-    message.digest = message_digest(message.document)
-    message.rendering = render_text(message.document)
-    message.save()
+    # Signed as the pipeline signs: bytes, digest, key id, rendering, time.
+    message.save(update_fields=sign_message_once(message, timezone.now()))
     DeliveryFactory(
         message=message,
         recipient_ncb=ncb_de,
