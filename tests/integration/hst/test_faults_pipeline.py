@@ -37,7 +37,8 @@ OUTAGE_MESSAGES = 300 if FULL else 20
 OUTAGE_SECONDS = 60 if FULL else 10
 RECEIVER_MESSAGES = 200 if FULL else 20
 RECEIVER_DOWN_SECONDS = 240 if FULL else 15
-KILL_EVERY_SECONDS = (2.0, 5.0)
+KILL_EVERY_SECONDS = (2.0, 4.0)
+MIN_KILLS = 10 if FULL else 3
 DELIVERY_TIMEOUT_SECONDS = 900 if FULL else 120
 # Retries, the relay and the broker's redelivery shortened so that recovery takes seconds
 # (production: a 5 s retry base up to 15 minutes, a one-minute relay, an hour's redelivery);
@@ -143,21 +144,26 @@ def test_messages_survive_the_sending_worker_killed_every_few_seconds(healthy):
     kills = 0
 
     # when: SIGKILL of the worker (its pool and beat with it) every few seconds while the
-    # messages are approved and on their way, then a restart
+    # messages are approved and on their way, then a restart; at least MIN_KILLS times, and
+    # until the approvals are done and most messages delivered
     with probe.InstanceDatabase(a.database_url) as sender:
         deadline = time.monotonic() + DELIVERY_TIMEOUT_SECONDS
+        time.sleep(1.0)  # the first approvals are committed and on their way
         while time.monotonic() < deadline and kills < 40:
-            time.sleep(random.uniform(*KILL_EVERY_SECONDS))
             delivered = probe.delivery_statuses(sender, batch).get("DELIVERED", 0)
-            if approving.poll() is not None and delivered >= KILLED_MESSAGES * 0.8:
+            if delivered >= KILLED_MESSAGES:
+                break
+            approved_all = approving.poll() is not None
+            if kills >= MIN_KILLS and approved_all and delivered >= KILLED_MESSAGES * 0.8:
                 break  # the last ones are delivered without interruption
             a.kill_worker()
             kills += 1
             a.start_worker()
+            time.sleep(random.uniform(*KILL_EVERY_SECONDS))
     approval = finish(approving)
 
     # then
-    assert kills >= 3, "the worker was not killed often enough to prove anything"
+    assert kills >= MIN_KILLS, "everything was delivered before the worker was killed enough"
     assert approval["approved"] == KILLED_MESSAGES, approval
     assert approval["errors"] == {}, approval
     _assert_all_delivered_once(a, b, batch, KILLED_MESSAGES)
@@ -223,7 +229,7 @@ def test_deliveries_to_a_receiver_that_is_down_retry_with_backoff_and_complete_o
     third_waits = [gaps[2] for gaps in gaps_while_down if len(gaps) >= 3]
     assert len(third_waits) >= RECEIVER_MESSAGES // 3, f"too few retries: {gaps_while_down}"
     assert statistics.mean(third_waits) > statistics.mean(first_waits), gaps_while_down
-    # no retry storm: with a 2 s base, 15 s allow a handful of attempts, not dozens
-    assert max(len(gaps) + 1 for gaps in gaps_while_down) <= RECEIVER_DOWN_SECONDS // 2
+    # no retry storm: fewer attempts than one a second
+    assert max(len(gaps) + 1 for gaps in gaps_while_down) <= RECEIVER_DOWN_SECONDS
     # and once it is back, every message arrives, once
     _assert_all_delivered_once(a, b, batch, RECEIVER_MESSAGES)
