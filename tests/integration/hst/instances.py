@@ -18,8 +18,9 @@ Each instance has, under `base_dir/<name>/`:
 - a gunicorn web server (2 workers, what production runs; `--preload`) on a free 127.0.0.1
   port;
 - a Celery worker (prefork, 2 processes, with the beat for the outbox relay) on Redis when
-  REDIS_URL is set — both instances share that Redis database but each has its own queue and
-  cache key prefix (`instance_settings.py`) — or on kombu's filesystem broker in its folder;
+  REDIS_URL is set — both instances share that Redis database but each has its own queue
+  (CELERY_TASK_DEFAULT_QUEUE) and cache key prefix (`instance_settings.py`) — or on kombu's
+  filesystem broker in its folder;
 - the production settings with DEBUG off (SECRET_KEY generated, ALLOWED_HOSTS 127.0.0.1),
   HST_PEER_ALLOW_HTTP=1 and NCB_REQUIRE_MFA=0 (tokens are how the tests sign in).
 
@@ -98,7 +99,7 @@ def start_two_instances(
 
     `demo` seeds with `seed_demo` instead of the minimal seed; `debug` runs with DEBUG on
     (pages with static files served, as `make run`); `extra_env` is added to both
-    environments (e.g. `HST_INSTANCE_RELAY_SECONDS`, `HST_PEER_TIMEOUT_SECONDS`).
+    environments (e.g. `HST_RELAY_INTERVAL_SECONDS`, `HST_PEER_TIMEOUT_SECONDS`).
     """
     base_dir = Path(base_dir)
     ports = ports or (free_port(), free_port())
@@ -262,7 +263,7 @@ def _environment(
             "CELERY_BROKER_DIR": str(directory / "broker"),
             "HST_GATEWAY_DIR": str(directory / "gateway"),
             "HST_PEER_ALLOW_HTTP": "1",
-            "HST_INSTANCE_QUEUE": queue,
+            "CELERY_TASK_DEFAULT_QUEUE": queue,
             "HST_INSTANCE_CACHE_PREFIX": queue,
             "HST_INSTANCE_NAME": directory.name,
         }
