@@ -101,8 +101,10 @@
         list.appendChild(none);
       }
       answer.problems.forEach(function (problem) { list.appendChild(problemItem(problem)); });
-      summary.textContent = answer.errors + " error(s), " + answer.warnings +
-        " warning(s) · checked " + answer.checked_at;
+      var template = summary.getAttribute("data-template") ||
+        "{errors} error(s), {warnings} warning(s) · checked {time}";
+      summary.textContent = template.replace("{errors}", answer.errors)
+        .replace("{warnings}", answer.warnings).replace("{time}", answer.checked_at);
       if (answer.preview !== null) {
         preview.textContent = answer.preview;
       } else if (answer.preview_withheld) {
@@ -128,14 +130,14 @@
         })
         .then(function (answer) {
           if (answer.editable === false) {
-            summary.textContent = "This message is no longer a draft: reload the page.";
+            summary.textContent = summary.getAttribute("data-locked") || "Not a draft any more.";
             return;
           }
           show(answer);
         })
         .catch(function (error) {
           if (error && error.name === "AbortError") { return; }
-          summary.textContent = "The check could not run (" + error.message + "); it will retry.";
+          summary.textContent = summary.getAttribute("data-failed") || "The check could not run.";
         });
     }
 
@@ -144,6 +146,17 @@
       timer = window.setTimeout(check, DEBOUNCE_MS);
     }
 
+    // A problem's link moves the focus to its input (a fragment link only scrolls).
+    list.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      if (!link) { return; }
+      var input = document.getElementById(link.getAttribute("href").slice(1));
+      if (input && typeof input.focus === "function") {
+        event.preventDefault();
+        input.scrollIntoView({ block: "center" });
+        input.focus({ preventScroll: true });
+      }
+    });
     form.addEventListener("input", later);
     form.addEventListener("change", later);
     check();

@@ -76,6 +76,10 @@ def test_the_live_check_links_problems_and_a_row_added_in_the_browser_is_saved(
     # then the problem is listed, linked to that input, which is marked invalid
     assert re.search(r"[1-9]\d* error", summary.inner_text())
     assert page.locator("#id_persons-0-date_of_birth").get_attribute("aria-invalid") == "true"
+    # and following the problem's link puts the cursor in that input
+    page.locator("#id_envelope-subject").focus()
+    link.click()
+    assert page.evaluate("document.activeElement.id") == "id_persons-0-date_of_birth"
 
     # when the date is put back, a location is added in the browser and the draft saved
     page.locator("#id_persons-0-date_of_birth").fill("1984-05-17")
