@@ -15,7 +15,9 @@ VICTIM_NAME = "OKAFOR-TEST"
 
 @pytest.fixture
 def case_fr(officer_fr, ncb_de):
-    """A French case opened by officer_fr, who therefore holds its victim-identity permission."""
+    """A French case opened by officer_fr through the case service, who therefore holds its
+    victim-identity permission (and nobody else does). Overrides the authoring tests'
+    `case_fr`, a factory row nobody holds that permission on."""
     return open_case(officer_fr)
 
 
