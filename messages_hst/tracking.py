@@ -140,6 +140,28 @@ def apply_reply(
     return closed
 
 
+def reminder_received(
+    *,
+    ncb: NationalCentralBureau,
+    request_message_id: uuid.UUID | None,
+    request_refs: list,
+    now: dt.datetime | None = None,
+) -> int:
+    """A REMINDER arrived for a REQUEST `ncb` received: its open items named in
+    `request_refs` (all of them when empty) note when we were reminded. Returns how many."""
+    if request_message_id is None:
+        return 0
+    items = TrackedRequest.objects.filter(
+        ncb=ncb,
+        direction=RequestDirection.RECEIVED,
+        request_message_id=request_message_id,
+        outcome=RequestOutcome.OPEN,
+    )
+    if request_refs:
+        items = items.filter(request_ref__in=[ref for ref in request_refs if isinstance(ref, str)])
+    return items.update(reminded_at=now or timezone.now())
+
+
 def request_withdrawn(*, inbound: InboundMessage) -> int:
     """The sender CANCELled the REQUEST `inbound`: what we owed is owed no more (the open
     items are removed; answered ones stay as history). Returns the number removed."""

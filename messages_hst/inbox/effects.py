@@ -9,6 +9,8 @@ nothing again).
 - RESPONSE: the matching Delivery gets the recipient's business answer, ACCEPTED or REJECTED.
 - REQUEST: its items are tracked as requests we owe an answer to.
 - REPLY: closes our SENT request items it answers.
+- REMINDER: the RECEIVED items it names (all of the REQUEST's when it names none) note when
+  we were reminded.
 - CANCEL / CORRECTION: the superseded inbound message is kept and flagged (a warning among its
   problems, shown in triage).
 
@@ -142,6 +144,16 @@ def _reply(inbound: InboundMessage, document: dict, body: dict, now: dt.datetime
     )
 
 
+def _reminder(inbound: InboundMessage, document: dict, body: dict, now: dt.datetime) -> None:
+    refs = (body.get("reminder") or {}).get("request_refs")
+    tracking.reminder_received(
+        ncb=inbound.recipient_ncb,
+        request_message_id=inbound.in_reply_to,
+        request_refs=refs if isinstance(refs, list) else [],
+        now=now,
+    )
+
+
 def _supersede(inbound: InboundMessage, document: dict, body: dict, now: dt.datetime) -> None:
     thread = document.get("thread") or {}
     target = (
@@ -174,6 +186,7 @@ _HANDLERS = {
     MessageType.RESPONSE: _response,
     MessageType.REQUEST: _request,
     MessageType.REPLY: _reply,
+    MessageType.REMINDER: _reminder,
     MessageType.CANCEL: _supersede,
     MessageType.CORRECTION: _supersede,
 }

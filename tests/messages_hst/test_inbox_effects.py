@@ -163,3 +163,21 @@ def test_correction_flags_the_corrected_message(ncb_fr, ncb_de):
     assert receive(correction, "DE").http_status == 201
     original = InboundMessage.objects.get(message_id=request["message_id"])
     assert "corrected" in {p["code"] for p in original.problems}
+
+
+def test_reminder_notes_when_we_were_reminded_of_the_items_it_names(ncb_fr, ncb_de):
+    # given FR's REQUEST received by DE, items R1 and R2 owed
+    request = hst_document(message_id=uuid.uuid4(), sender_ncb=ncb_fr, recipients=("DE",))
+    receive(request, "DE")
+    reminder = addressed(examples.reminder_message(), sender=ncb_fr, recipient="DE")
+    reminder["case"] = request["case"]
+    reminder["thread"] = {"in_reply_to": request["message_id"]}
+
+    # when FR's REMINDER for R2 arrives
+    outcome = receive(reminder, "DE")
+
+    # then R2 notes the reminder, R1 does not
+    assert outcome.http_status == 201, outcome.problems
+    reminded = dict(TrackedRequest.objects.values_list("request_ref", "reminded_at"))
+    assert reminded["R2"] is not None
+    assert reminded["R1"] is None
