@@ -199,6 +199,11 @@ def test_a_request_goes_to_the_other_instance_and_its_reply_comes_back(two_insta
     assert signed_message_verifies(signed_bytes, a)
     verified_receipt(stored_receipt(a, request_id, "DE"), b, message_id=request_id, digest=digest)
     assert delivery["receipt"]["received_digest"] == digest == sent["digest"]
+    rendering = officer_fr.get(f"/api/v1/messages/{request_id}/rendering/")
+    assert rendering.status_code == 200
+    assert rendering.headers["content-type"].startswith("text/plain")
+    assert request_id in rendering.text
+    assert digest in rendering.text  # the footer names the SHA-256 of the signed JSON
 
     # and: Germany holds it in triage, with a verified signature, the very bytes sent
     inbound = wait_for(lambda: inbound_with(officer_de, request_id), "the REQUEST at DE")
@@ -257,6 +262,16 @@ def test_a_request_goes_to_the_other_instance_and_its_reply_comes_back(two_insta
     )
     assert answered["response_outcome"] == "ACCEPTED"
     assert answered["responded_at"]
+    rows = ok(officer_fr.get("/api/v1/messages/inbound/", params={"page_size": 200}))["results"]
+    [response] = [
+        row
+        for row in rows
+        if row["message_type"] == "RESPONSE" and row["in_reply_to"] == request_id
+    ]
+    assert response["sender"] == "DE"
+    assert response["status"] == "PROCESSED"  # applied by the system, no triage
+    assert response["signature_status"] == "ok"
+    assert response["kid"] == b.kid
 
     EXCHANGED["request_id"] = request_id
 
