@@ -175,3 +175,21 @@ def test_body_reader_stops_after_the_limit_plus_one_byte():
     # then it has read exactly 1,001 bytes and no more
     assert raw == body[:1001]
     assert stream.tell() == 1001
+
+
+def test_inbox_is_throttled_per_client_address(inbox_url, ncb_de, monkeypatch):
+    from django.core.cache import cache
+
+    from messages_hst.api.views.inbox import InboxThrottle
+
+    # given a rate of two posts a minute
+    cache.clear()
+    monkeypatch.setattr(InboxThrottle, "THROTTLE_RATES", {"hst-inbox": "2/min"})
+
+    # when a third body comes within the minute
+    statuses = [post(inbox_url, b"{}").status_code for _ in range(3)]
+
+    # then it is refused with 429 before anything is stored
+    assert statuses[-1] == 429
+    assert InboundMessage.objects.count() == 2
+    cache.clear()
