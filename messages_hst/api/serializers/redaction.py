@@ -40,21 +40,7 @@ def _items(body: dict, key: str) -> list[dict]:
 def protected_refs(document: dict) -> set[str]:
     """Refs of the document's victims, possible victims and children: the validator's own
     definitions (those of the computed flags), as the message pages use them."""
-    public = getattr(validation, "protected_person_refs", None)
-    if public is not None:
-        return set(public(document))
-    # Until the validator names the rule publicly (requested by the pages' author too).
-    view = validation._View(document)
-    persons = document["body"].get("persons")
-    indexes = set(validation._victim_indexes(view)) | set(validation._minor_indexes(view))
-    return {
-        persons[i]["ref"]
-        for i in indexes
-        if isinstance(persons, list)
-        and i < len(persons)
-        and isinstance(persons[i], dict)
-        and isinstance(persons[i].get("ref"), str)
-    }
+    return validation.protected_person_refs(document)
 
 
 def document_without_victim_identity(document: Any) -> Any:
