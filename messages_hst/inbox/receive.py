@@ -7,8 +7,9 @@
    their bytes for investigation. Unknown fields are stored blank/null.
 3. Dedupe on (sender, message id, recipient), held by a unique constraint on the original row:
    the same digest replays the stored answer (200); another digest keeps a CONFLICT row, raises
-   a security alert and answers 409. (A body that never verified holds no id against a later
-   one: the later body takes its place, and the unverified one stays as a non-original row.)
+   a security alert and answers 409 (the same conflicting bytes again: 409 from that row, no
+   second row or alert). A body that never verified holds no id against a later one: the
+   later body takes its place, and the unverified one stays as a non-original row.
 4. Under a row lock, one caller checks the message: the signature against the sender NCB's
    keyring (`keys.sender_keyring`; unsigned, unknown key, bad signature → QUARANTINED, 403,
    security alert), then `validate_message` with the recipient's known messages (errors →
@@ -28,7 +29,6 @@ transaction" becomes a savepoint of the caller's: the bytes commit with the call
 
 import datetime as dt
 import hashlib
-import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -60,7 +60,6 @@ from ncb_cases.audit import audit_record
 from ncb_cases.choices import AuditAction
 from ncb_cases.models import Case
 
-logger = logging.getLogger("messages_hst.inbox")
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 ACCEPTED_STATUSES = (
     InboundStatus.TRIAGE,
