@@ -32,7 +32,7 @@ from tests.integration.hst.instances import start_two_instances
 pytestmark = pytest.mark.integration
 
 FULL = os.environ.get("HST_FAULTS_FULL", "") == "1"
-KILLED_MESSAGES = 1000 if FULL else 150
+KILLED_MESSAGES = 1000 if FULL else 120
 OUTAGE_MESSAGES = 300 if FULL else 20
 OUTAGE_SECONDS = 60 if FULL else 10
 RECEIVER_MESSAGES = 200 if FULL else 20
@@ -50,7 +50,7 @@ FAST_RECOVERY_ENV = {
     "HST_RELAY_INTERVAL_SECONDS": "3",
     "HST_INSTANCE_RELAY_SECONDS": "3",
     "CELERY_VISIBILITY_TIMEOUT": "20",
-    "HST_PEER_TIMEOUT_SECONDS": "5",
+    "HST_PEER_TIMEOUT_SECONDS": "3",
 }
 
 
