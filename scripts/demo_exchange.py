@@ -1,6 +1,7 @@
 """`make demo-exchange`: two instances exchanging HST messages, to watch in two browser tabs.
 
     .venv/bin/python scripts/demo_exchange.py [--ports 8001 8002] [--password PW]
+                                              [--send-request]
 
 Starts instance A (hosting France) on http://127.0.0.1:8001/ and instance B (hosting Germany)
 on http://127.0.0.1:8002/, each with its own database, signing key, gunicorn web server and
@@ -25,6 +26,8 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
+import httpx  # noqa: E402
+
 from tests.integration.hst.instances import InstanceError, start_two_instances  # noqa: E402
 
 STEPS = """\
@@ -43,6 +46,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ports", nargs=2, type=int, default=(8001, 8002), metavar=("A", "B"))
     parser.add_argument("--password", help="Password of every demo user (default: generated).")
+    parser.add_argument(
+        "--send-request",
+        action="store_true",
+        help="Once both run, have officer_fr write a REQUEST to DE from a demo case and "
+        "supervisor_fr approve it, so tab B's inbox already holds one.",
+    )
     args = parser.parse_args(argv)
     busy = [port for port in args.ports if not port_free(port)]
     if busy:
@@ -59,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
             base_dir, ports=tuple(args.ports), demo=True, debug=True, password=password
         ) as pair:
             describe(pair, password)
+            if args.send_request:
+                send_request(pair)
             watch(pair)
     except KeyboardInterrupt:
         print("\nStopped; the logs are under", base_dir)
@@ -85,6 +96,43 @@ def describe(pair, password: str) -> None:
     print()
     print(STEPS)
     print("Ctrl-C stops both instances.")
+
+
+def send_request(pair, timeout: float = 60) -> None:
+    """officer_fr composes a REQUEST to DE from a French demo case, submits it, and
+    supervisor_fr approves it, through instance A's API. Says what went wrong instead of
+    stopping the demo: the person can always send one by hand."""
+    a = pair.a
+    with a.api(a.tokens["officer_fr"]) as officer, a.api(a.tokens["supervisor_fr"]) as boss:
+        try:
+            cases = answer(officer.get("/api/v1/cases/", params={"page_size": 50}))["results"]
+            ours = [case for case in cases if case.get("owner_ncb") == "FR"]
+            case = next((c for c in ours if "Mama Joy" in c["title"]), ours[0])
+            data = {"case": case["public_id"], "message_type": "REQUEST", "recipients": ["DE"]}
+            message_id = answer(officer.post("/api/v1/messages/", json=data))["message_id"]
+            deadline = time.monotonic() + timeout
+            draft = answer(officer.get(f"/api/v1/messages/{message_id}/"))
+            while draft["status"] == "COMPOSING" and time.monotonic() < deadline:
+                time.sleep(0.5)
+                draft = answer(officer.get(f"/api/v1/messages/{message_id}/"))
+            answer(officer.post(f"/api/v1/messages/{message_id}/submit/"))
+            approval = {"override_warnings": draft["warnings"] > 0, "comment": "Demo."}
+            answer(boss.post(f"/api/v1/messages/{message_id}/approve/", json=approval))
+        except (httpx.HTTPError, KeyError, IndexError, ValueError) as error:
+            print(f"The example REQUEST could not be sent ({error}); send one by hand.")
+            return
+    print(f"Sent: REQUEST {message_id} from FR ({case['reference']}) to DE, approved by")
+    print(f"supervisor_fr. Tab A: {a.url}/messages/{message_id}/  Tab B: {pair.b.url}/messages/")
+
+
+def answer(response: httpx.Response) -> dict:
+    """The JSON of a successful answer; ValueError naming the request otherwise."""
+    if not response.is_success:
+        raise ValueError(
+            f"{response.request.method} {response.request.url.path} answered "
+            f"{response.status_code}: {response.text[:300]}"
+        )
+    return response.json()
 
 
 def watch(pair) -> None:
