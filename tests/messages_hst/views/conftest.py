@@ -1,5 +1,6 @@
-"""Rows for the message pages' tests: a French case, messages of France in each state, a
-message France received from Germany, Germany's side. Built with the model-level factories
+"""Rows for the message pages' tests: messages of France in each state (about `case_fr`, the
+French case of `tests/messages_hst/conftest.py`), a message France received from Germany, a
+German case. Built with the model-level factories
 (`tests.messages_hst.factories`) so that a page is tested without the pipeline behind it."""
 
 from __future__ import annotations
@@ -28,11 +29,6 @@ from tests.messages_hst.factories import (
 
 DIGEST = "3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b"
 VICTIM_NAME = "NAMEOFVICTIM-TEST"
-
-
-@pytest.fixture
-def case_fr(ncb_fr, officer_fr):
-    return CaseFactory(owner_ncb=ncb_fr, created_by=officer_fr)
 
 
 @pytest.fixture
