@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from messages_hst import compose, permissions
-from messages_hst.choices import MessageStatus, MessageType, Priority
+from messages_hst.choices import MessageStatus, MessageType, Priority, RequestDirection
 from messages_hst.models import HSTMessage
 from messages_hst.services._common import HSTValidationError, problem_dict
 from messages_hst.services.checks import message_validate
@@ -172,7 +172,8 @@ def message_approve(
     (PermissionDenied otherwise). The document is validated again with `created_at` set to
     now: errors refuse it; warnings refuse it unless `override_warnings` (recorded). In one
     transaction: APPROVED and frozen, `pipeline.schedule_delivery` (deliveries + outbox, the
-    dispatch enqueued on commit), `tracking.track_sent_request` for a REQUEST, a CANCEL
+    dispatch enqueued on commit), `tracking.track_sent_request` for a REQUEST,
+    `tracking.apply_reply` (the items we owed) for a REPLY, a CANCEL
     marks the message it cancels CANCELLED, and the APPROVE audit row (the comment as its
     purpose).
     """
@@ -234,6 +235,14 @@ def message_approve(
         pipeline.schedule_delivery(message)
         if message.message_type == MessageType.REQUEST:
             tracking.track_sent_request(message)
+        elif message.message_type == MessageType.REPLY:
+            # The items we owed close when our answer is approved (it is sent from now on).
+            tracking.apply_reply(
+                ncb=message.sender_ncb,
+                reply_document=message.document,
+                direction=RequestDirection.RECEIVED,
+                now=now,
+            )
     return message
 
 

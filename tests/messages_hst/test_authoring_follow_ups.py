@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from messages_hst import services
 from messages_hst.choices import InboundStatus, MessageStatus
-from messages_hst.models import Delivery, HSTMessage
+from messages_hst.models import Delivery, HSTMessage, TrackedRequest
 from messages_hst.services import HSTValidationError
 from messages_hst.validation import has_errors
 from ncb_cases.choices import AuditAction
@@ -223,6 +223,33 @@ def test_a_reply_answers_each_request_item(follow_up, received_request, officer_
 
     # then the reply is valid (it answers a known REQUEST)
     assert not has_errors(services.message_validate(reply))
+
+
+def test_approving_a_reply_closes_the_items_we_owed(
+    follow_up, received_request, officer_fr, supervisor_fr, ncb_fr
+):
+    # given the items of DE's request that FR owes, and FR's reply answering R1 only fully
+    from messages_hst import tracking
+
+    tracking.track_received_request(received_request)
+    reply = follow_up(services.reply_start, actor=officer_fr, inbound=received_request)
+    document = reply.document
+    document["body"]["outcomes"] = [
+        {"request_ref": "R1", "outcome": "DONE", "details": "Identified (test)."},
+        {"request_ref": "R2", "outcome": "REFERRED", "details": "Passed to GB (test)."},
+    ]
+    reply = services.message_update_draft(actor=officer_fr, message=reply, document=document)
+
+    # when the reply is approved
+    message = approved(reply, author=officer_fr, approver=supervisor_fr)
+
+    # then both items are answered by it
+    owed = TrackedRequest.objects.filter(ncb=ncb_fr, direction="RECEIVED").order_by("request_ref")
+    assert [(item.request_ref, item.outcome) for item in owed] == [
+        ("R1", "DONE"),
+        ("R2", "REFERRED"),
+    ]
+    assert {item.answer_message_id for item in owed} == {message.message_id}
 
 
 def test_only_a_checked_request_is_answered(received_request, officer_fr):
