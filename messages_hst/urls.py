@@ -23,6 +23,11 @@ urlpatterns = [
     path("inbound/<uuid:public_id>/reject/", inbound.inbound_reject, name="inbound_reject"),
     path("inbound/<uuid:public_id>/reply/", inbound.inbound_reply, name="inbound_reply"),
     path(
+        "inbound/<uuid:public_id>/follow-up/",
+        inbound.inbound_follow_up,
+        name="inbound_follow_up",
+    ),
+    path(
         "deliveries/<int:delivery_id>/requeue/",
         actions.delivery_requeue_view,
         name="delivery_requeue",

@@ -98,7 +98,8 @@ class ReturnForm(MessageServiceErrors, forms.Form):
 
 class FollowUpForm(MessageServiceErrors, forms.Form):
     """Start a new message that refers to an approved one (HST.md principle 2). A REMINDER
-    follows a REQUEST only; a CANCEL says what the recipients should do with the original."""
+    follows a REQUEST only; a CANCEL says what the recipients should do with the original. A
+    message received is followed up with an UPDATE or a CLOSE only (`received`)."""
 
     message_type = forms.ChoiceField(label=_("Follow-up"), widget=forms.RadioSelect)
     instruction = forms.ChoiceField(
@@ -114,13 +115,19 @@ class FollowUpForm(MessageServiceErrors, forms.Form):
         help_text=_("Sent to the recipients: no personal data."),
     )
 
-    def __init__(self, *args, original_type: str = "", **kwargs):
+    def __init__(self, *args, original_type: str = "", received: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        types = [
-            kind
-            for kind in FOLLOW_UP_TYPES
-            if kind != MessageType.REMINDER or original_type == MessageType.REQUEST
-        ]
+        if received:
+            # Only its sender corrects, cancels or reminds a message (HST.md §5).
+            types = [MessageType.UPDATE, MessageType.CLOSE]
+            del self.fields["instruction"]
+            del self.fields["reason"]
+        else:
+            types = [
+                kind
+                for kind in FOLLOW_UP_TYPES
+                if kind != MessageType.REMINDER or original_type == MessageType.REQUEST
+            ]
         self.fields["message_type"].choices = [(kind.value, kind.label) for kind in types]
 
     def service_kwargs(self) -> dict:

@@ -21,7 +21,7 @@ from contacts.permissions import officer_of
 from messages_hst import permissions, selectors, services
 from messages_hst.choices import InboundStatus, MessageType
 from messages_hst.formatting import render_text
-from messages_hst.forms import InboundAcceptForm, InboundRejectForm
+from messages_hst.forms import FollowUpForm, InboundAcceptForm, InboundRejectForm
 from messages_hst.models import InboundMessage
 from messages_hst.services import triage
 from messages_hst.views.common import forbidden, identity_visible
@@ -31,6 +31,8 @@ from ncb_cases.matching import case_matches_for_user
 from ncb_cases.selectors import editable_cases, visible_cases
 
 REPLYABLE = (InboundStatus.TRIAGE, InboundStatus.ACCEPTED)
+# A received message that passed the checks is answered or followed up (not a quarantined one).
+FOLLOWABLE = (InboundStatus.TRIAGE, InboundStatus.ACCEPTED, InboundStatus.PROCESSED)
 
 
 def _target_cases(request: HttpRequest):
@@ -67,6 +69,7 @@ def render_inbound_page(
     *,
     accept_form: InboundAcceptForm | None = None,
     reject_form: InboundRejectForm | None = None,
+    follow_up_form: FollowUpForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     visible = identity_visible(request, inbound.case)
@@ -91,6 +94,11 @@ def render_inbound_page(
         "can_reply": inbound.message_type == MessageType.REQUEST
         and inbound.status in REPLYABLE
         and permissions.can_triage(request.user, inbound),
+        "can_follow_up": may_triage
+        and inbound.is_original
+        and inbound.status in FOLLOWABLE
+        and inbound.message_type not in (MessageType.RECEIPT, MessageType.RESPONSE),
+        "follow_up_form": follow_up_form or FollowUpForm(received=True),
         "case_readable": case_readable,
         "matches": case_matches_for_user(user=request.user, case=inbound.case)
         if case_readable and inbound.status == InboundStatus.ACCEPTED
@@ -180,3 +188,28 @@ def inbound_reply(request, public_id):
         return _back(inbound)
     messages.success(request, _("Reply started; the draft is being prepared."))
     return redirect("messages_hst:edit", message_id=reply.message_id)
+
+
+@require_POST
+def inbound_follow_up(request, public_id):
+    """Start an UPDATE or a CLOSE after a received message, to its sender; it opens in the
+    editor."""
+    inbound = selectors.inbound_get_for_user(user=request.user, public_id=public_id)
+    form = FollowUpForm(request.POST, received=True)
+    if not form.is_valid():
+        return render_inbound_page(request, inbound, follow_up_form=form, status=400)
+    try:
+        follow_up = services.message_follow_up_start(
+            actor=request.user, original=inbound, **form.service_kwargs()
+        )
+    except PermissionDenied:
+        return forbidden(request, _("Only officers and supervisors of the recipient NCB answer."))
+    except ValidationError as exc:
+        form.add_service_errors(exc)
+        return render_inbound_page(request, inbound, follow_up_form=form, status=400)
+    messages.success(
+        request,
+        _("%(type)s started; the draft is being prepared.")
+        % {"type": MessageType(follow_up.message_type).label},
+    )
+    return redirect("messages_hst:edit", message_id=follow_up.message_id)

@@ -227,7 +227,9 @@ def test_analyst_may_not_triage(client_for, analyst_fr, inbound_fr):
     assert inbound_fr.status == InboundStatus.TRIAGE
 
 
-@pytest.mark.parametrize("action", ["inbound_accept", "inbound_reject", "inbound_reply"])
+@pytest.mark.parametrize(
+    "action", ["inbound_accept", "inbound_reject", "inbound_reply", "inbound_follow_up"]
+)
 def test_other_ncb_gets_404_for_triage(client_for, officer_de, inbound_fr, action):
     # when
     response = client_for(officer_de).post(url(action, inbound_fr), {"reasons": ["OTHER"]})
@@ -270,3 +272,66 @@ def test_no_reply_offered_for_an_info(client_for, officer_fr, ncb_fr, ncb_de):
 
     # then
     assert url("inbound_reply", inbound) not in page
+
+
+def test_follow_up_of_a_received_message_offers_update_and_close_only(
+    client_for, officer_fr, inbound_fr
+):
+    # when
+    page = client_for(officer_fr).get(url("inbound", inbound_fr)).content.decode()
+
+    # then
+    assert url("inbound_follow_up", inbound_fr) in page
+    assert 'value="UPDATE"' in page
+    assert 'value="CLOSE"' in page
+    assert 'value="CANCEL"' not in page
+
+
+def test_update_after_a_received_message_goes_to_its_sender(
+    client_for, officer_fr, inbound_fr, django_capture_on_commit_callbacks
+):
+    # when
+    with django_capture_on_commit_callbacks():
+        response = client_for(officer_fr).post(
+            url("inbound_follow_up", inbound_fr), {"message_type": "UPDATE"}
+        )
+
+    # then an UPDATE of France to Germany opens in the editor
+    update = HSTMessage.objects.get(message_type=MessageType.UPDATE)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("messages_hst:edit", args=[update.message_id])
+    assert update.sender_ncb.code == "FR"
+    assert [r["ncb_code"] for r in update.document["recipients"]] == ["DE"]
+
+
+def test_a_received_message_cannot_be_cancelled(client_for, officer_fr, inbound_fr):
+    # when
+    response = client_for(officer_fr).post(
+        url("inbound_follow_up", inbound_fr), {"message_type": "CANCEL"}
+    )
+
+    # then
+    assert response.status_code == 400
+    assert response.context["follow_up_form"].errors["message_type"]
+
+
+def test_analyst_may_not_follow_up(client_for, analyst_fr, inbound_fr):
+    # when
+    response = client_for(analyst_fr).post(
+        url("inbound_follow_up", inbound_fr), {"message_type": "UPDATE"}
+    )
+
+    # then
+    assert response.status_code == 403
+    assert not HSTMessage.objects.exists()
+
+
+def test_no_follow_up_of_a_quarantined_message(client_for, officer_fr, ncb_fr, ncb_de):
+    # given
+    inbound = received(ncb_fr, ncb_de, status=InboundStatus.QUARANTINED)
+
+    # when
+    page = client_for(officer_fr).get(url("inbound", inbound)).content.decode()
+
+    # then
+    assert url("inbound_follow_up", inbound) not in page
