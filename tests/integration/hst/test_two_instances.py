@@ -8,6 +8,7 @@ acknowledged by a signed RECEIPT; Germany's acceptance travels back as a RESPONS
 signature is checked here again, with `messages_hst.signing` and the other instance's key.
 """
 
+import contextlib
 import json
 import time
 import uuid
@@ -22,8 +23,6 @@ pytestmark = pytest.mark.integration
 
 WAIT_SECONDS = 45
 POLL_SECONDS = 0.2
-# What the exchange test leaves for the tests that look at its aftermath.
-EXCHANGED: dict[str, str] = {}
 
 
 def wait_for(probe, what: str, timeout: float = WAIT_SECONDS):
@@ -135,6 +134,17 @@ def verified_receipt(receipt_bytes: bytes, receiver, *, message_id: str, digest:
     return receipt
 
 
+@pytest.fixture
+def clients(two_instances):
+    """An API client per seeded user of both instances (`officer_fr`, `supervisor2_de`...)."""
+    with contextlib.ExitStack() as stack:
+        yield {
+            username: stack.enter_context(instance.api(token))
+            for instance in two_instances
+            for username, token in instance.tokens.items()
+        }
+
+
 def test_each_instance_knows_the_other_as_a_peer_with_its_registered_key(two_instances):
     # given
     a, b = two_instances
@@ -157,12 +167,10 @@ def test_each_instance_knows_the_other_as_a_peer_with_its_registered_key(two_ins
     ]
 
 
-def test_a_request_goes_to_the_other_instance_and_its_reply_comes_back(two_instances):
+def test_a_request_goes_to_the_other_instance_and_its_reply_comes_back(two_instances, clients):
     a, b = two_instances
-    officer_fr = a.api(a.tokens["officer_fr"])
-    supervisor2_fr = a.api(a.tokens["supervisor2_fr"])
-    officer_de = b.api(b.tokens["officer_de"])
-    supervisor2_de = b.api(b.tokens["supervisor2_de"])
+    officer_fr, supervisor2_fr = clients["officer_fr"], clients["supervisor2_fr"]
+    officer_de, supervisor2_de = clients["officer_de"], clients["supervisor2_de"]
 
     # given: France's officer composes a REQUEST to Germany from a case and submits it
     draft = compose(
@@ -273,10 +281,11 @@ def test_a_request_goes_to_the_other_instance_and_its_reply_comes_back(two_insta
     assert response["signature_status"] == "ok"
     assert response["kid"] == b.kid
 
-    EXCHANGED["request_id"] = request_id
-
-    for client in (officer_fr, supervisor2_fr, officer_de, supervisor2_de):
-        client.close()
+    # and: Germany's own books agree: the items it owed are answered, not left overdue
+    owed = ok(officer_de.get("/api/v1/messages/requests/", params={"page_size": 200}))
+    owed_items = [row for row in owed["results"] if row["request_message_id"] == request_id]
+    assert sorted(row["request_ref"] for row in owed_items) == sorted(requested)
+    assert {(row["direction"], row["outcome"]) for row in owed_items} == {("RECEIVED", "DONE")}
 
 
 def signed_message_verifies(signed_bytes: bytes, sender) -> bool:
@@ -285,26 +294,3 @@ def signed_message_verifies(signed_bytes: bytes, sender) -> bool:
     assert canonical_json_bytes(message) == signed_bytes
     key = signing.public_key_from_text(sender.public_key)
     return signing.verify_message(message, {sender.kid: key}).ok
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="an approved REPLY does not call tracking.apply_reply(direction=RECEIVED) yet "
-    "(requested from helper-A in /work/briefs/requests/helper-F1.md)",
-)
-def test_the_replying_ncb_closes_what_it_owed(two_instances):
-    # given: the exchange above ran (France asked, Germany replied)
-    if "request_id" not in EXCHANGED:
-        pytest.skip("the exchange test did not get as far as the REPLY")
-    b = two_instances.b
-
-    # when
-    with b.api(b.tokens["officer_de"]) as officer_de:
-        owed = ok(officer_de.get("/api/v1/messages/requests/", params={"page_size": 200}))
-
-    # then: Germany's items for that REQUEST are answered, not left overdue
-    items = [
-        row for row in owed["results"] if row["request_message_id"] == EXCHANGED["request_id"]
-    ]
-    assert items
-    assert {(row["direction"], row["outcome"]) for row in items} == {("RECEIVED", "DONE")}
