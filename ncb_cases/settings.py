@@ -258,6 +258,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "messages_hst.tasks.relay_outbox",
         "schedule": float(os.environ.get("HST_RELAY_INTERVAL_SECONDS", "60")),
     },
+    # Re-enqueues HST draft builds a broker outage or a lost worker left behind.
+    "hst-compose-relay": {
+        "task": "messages_hst.tasks.relay_composing",
+        "schedule": float(os.environ.get("HST_RELAY_INTERVAL_SECONDS", "60")),
+    },
 }
 
 # --- Mail -----------------------------------------------------------------------------------
