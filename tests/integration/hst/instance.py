@@ -59,6 +59,7 @@ class Instance:
     queue: str = ""
     _web: subprocess.Popen | None = field(default=None, repr=False)
     _worker: subprocess.Popen | None = field(default=None, repr=False)
+    _worker_log_offset: int = field(default=0, repr=False)
 
     # --- Addresses and clients ------------------------------------------------------------
 
@@ -197,20 +198,23 @@ class Instance:
         if self.beat:
             command += ["--beat", f"--schedule={self.directory / 'celerybeat-schedule'}"]
         log_path = self.directory / "worker.log"
-        offset = log_path.stat().st_size if log_path.exists() else 0
+        self._worker_log_offset = log_path.stat().st_size if log_path.exists() else 0
         self._worker = self._spawn("worker", command)
         if wait:
-            self._wait_for_worker(log_path, offset)
+            self.wait_for_worker()
 
-    def _wait_for_worker(self, log_path: Path, offset: int) -> None:
+    def wait_for_worker(self) -> None:
+        """Return once the worker started last consumes its queue (InstanceError if it exits
+        or takes longer than READY_TIMEOUT_SECONDS)."""
         # The worker logs "celery@<hostname> ready." once it consumes (see the single-worker
         # fixture in tests/integration/conftest.py); only this start's part of the log counts.
+        log_path = self.directory / "worker.log"
         deadline = time.monotonic() + READY_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
             if not self.worker_running:
                 raise InstanceError(f"{self.name}: the Celery worker exited.\n{self.logs()}")
             with log_path.open("rb") as log:
-                log.seek(offset)
+                log.seek(self._worker_log_offset)
                 if b" ready." in log.read():
                     return
             time.sleep(0.1)

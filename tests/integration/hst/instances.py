@@ -36,9 +36,12 @@ tails, which the fixture prints when a test fails.
 API of an `Instance` (stable; the fault tests and the benchmark build on it):
 `.name`, `.ncb_code`, `.url`, `.port`, `.database_url`, `.directory`, `.env`, `.tokens`
 (username → API token key), `.case_id` (public id of the seeded case), `.public_key`, `.kid`,
-`.password` (of every seeded user), `.api(token)`, `.manage(*args, check=True)`,
-`.shell(code)`, `.start_web()`, `.stop_web()`, `.kill_web()`, `.start_worker()`,
-`.stop_worker()`, `.kill_worker()`, `.web_running`, `.worker_running`, `.logs()`.
+`.password` (of every seeded user), `.queue` (its Celery queue), `.api(token)`,
+`.anonymous()` (a client without credentials), `.manage(*args, check=True)`, `.shell(code)`,
+`.start_web()`, `.stop_web()`, `.kill_web()`, `.wait_for_web()`, `.start_worker()`,
+`.stop_worker()`, `.kill_worker()`, `.wait_for_worker()`, `.web_running`, `.worker_running`,
+`.logs()`. `start_*` wait until ready unless given `wait=False`; `stop_*` send SIGTERM (warm
+shutdown) and SIGKILL after 15 s; `kill_*` SIGKILL the whole process group at once.
 `TwoInstances` has `.a`, `.b`, unpacks as `a, b = pair` and has `.stop()`.
 """
 
@@ -97,7 +100,8 @@ def start_two_instances(
     """Set up and start instances `a` (hosting `codes[0]`) and `b` (hosting `codes[1]`),
     each knowing the other as its peer; stop everything and drop the databases on exit.
 
-    `demo` seeds with `seed_demo` instead of the minimal seed; `debug` runs with DEBUG on
+    `demo` seeds the demo data (`seed_demo`'s, without its messages) instead of the minimal
+    seed; `debug` runs with DEBUG on
     (pages with static files served, as `make run`); `extra_env` is added to both
     environments (e.g. `HST_RELAY_INTERVAL_SECONDS`, `HST_PEER_TIMEOUT_SECONDS`).
     """
@@ -145,7 +149,7 @@ def start_two_instances(
             instance.start_worker(wait=False)
         for instance in pair:
             instance.wait_for_web()
-            instance._wait_for_worker(instance.directory / "worker.log", 0)
+            instance.wait_for_worker()
         timings.note("web servers and workers ready")
         yield pair
     finally:

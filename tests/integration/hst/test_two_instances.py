@@ -294,3 +294,27 @@ def signed_message_verifies(signed_bytes: bytes, sender) -> bool:
     assert canonical_json_bytes(message) == signed_bytes
     key = signing.public_key_from_text(sender.public_key)
     return signing.verify_message(message, {sender.kid: key}).ok
+
+
+def test_the_harness_restarts_what_a_fault_test_kills(two_instances):
+    # given: the processes the fault tests kill and restart (instances.py)
+    b = two_instances.b
+
+    # when
+    b.kill_worker()
+    b.kill_web()
+
+    # then
+    assert not b.worker_running
+    assert not b.web_running
+
+    # when
+    b.start_web()
+    b.start_worker()
+
+    # then: both answer again, and the inbox is back
+    assert b.web_running
+    assert b.worker_running
+    with b.anonymous() as client:
+        assert ok(client.get("/readyz"))["status"] == "ok"
+        assert client.post("/api/v1/hst/inbox/", content=b"{").status_code == 400
