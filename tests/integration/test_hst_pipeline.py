@@ -4,21 +4,12 @@ acknowledged; and a message whose dispatch enqueue was lost is recovered by the 
 
 The worker is another process: it signs with the key file both processes are given through
 NCB_SIGNING_KEY_FILE, so the receipt DE's inbox signs (in the worker) verifies here too.
-
-The pipeline chains tasks (dispatch → deliver, relay → dispatch / deliver), so the worker
-must enqueue onto the queue it consumes: `hst_worker` is conftest's `celery_worker` with
-the settings of the two-instance harness, whose default queue comes from the environment.
-(To be replaced by `celery_worker` once the shared fixture passes its queue to the worker:
-see /work/briefs/requests/helper-B.md.)
+The pipeline chains tasks (dispatch → deliver, relay → dispatch / deliver): the worker
+enqueues them onto the queue it consumes (conftest passes CELERY_TASK_DEFAULT_QUEUE).
 """
 
 import datetime as dt
-import os
-import subprocess
-import sys
 import time
-import uuid
-from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -32,15 +23,6 @@ from messages_hst.models import Delivery, HSTMessage, InboundMessage, OutboxEntr
 from messages_hst.pipeline import message_dispatch, queueing, schedule_delivery
 from messages_hst.tasks import relay_outbox
 from ncb_cases import keys
-from tests.integration.conftest import (
-    STOP_TIMEOUT_SECONDS,
-    CeleryWorker,
-    delete_redis_queue,
-    filesystem_broker_options,
-    forget_broker_connections,
-    wait_until_ready,
-    worker_database_url,
-)
 from tests.messages_hst.pipeline_support import approved_message
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -66,67 +48,6 @@ def signing_key(monkeypatch, settings, tmp_path):
     return key
 
 
-@pytest.fixture
-def hst_worker(transactional_db, settings, tmp_path, signing_key):
-    from ncb_cases.celery import app
-
-    queue = f"ncb-test-{uuid.uuid4().hex[:12]}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.integration.hst.instance_settings",
-        "HST_INSTANCE_QUEUE": queue,
-        "DATABASE_URL": worker_database_url(),
-        "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
-        "PYTHONUNBUFFERED": "1",
-    }
-    if not settings.REDIS_URL:
-        broker_folder = tmp_path / "broker"
-        env["CELERY_BROKER_DIR"] = str(broker_folder)
-        settings.CELERY_BROKER_DIR = broker_folder
-        settings.CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(broker_folder)
-        for key in ("data_folder_in", "processed_folder"):
-            Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key]).mkdir(parents=True)
-    settings.CELERY_TASK_DEFAULT_QUEUE = queue
-    forget_broker_connections(app)
-    log_path = tmp_path / "celery-worker.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "ncb_cases",
-                "worker",
-                "--pool=solo",
-                "--loglevel=INFO",
-                f"--queues={queue}",
-                f"--hostname={queue}@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    worker = CeleryWorker(process=process, log_path=log_path, queue=queue)
-    try:
-        wait_until_ready(worker)
-        yield worker
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=STOP_TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if settings.REDIS_URL:
-            delete_redis_queue(app, queue)
-        forget_broker_connections(app)
-
-
 def _wait_for(condition, worker):
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
@@ -143,7 +64,7 @@ def _delivered(message):
 
 
 def test_the_worker_delivers_an_approved_message_locally_with_a_verified_receipt(
-    hst_worker, ncb_fr, ncb_de, signing_key
+    celery_worker, ncb_fr, ncb_de, signing_key
 ):
     # given
     message = approved_message(ncb_fr, recipients=("DE",))
@@ -153,7 +74,7 @@ def test_the_worker_delivers_an_approved_message_locally_with_a_verified_receipt
         schedule_delivery(message)
 
     # then
-    _wait_for(_delivered(message), hst_worker)
+    _wait_for(_delivered(message), celery_worker)
     message.refresh_from_db()
     assert message.status == MessageStatus.DISPATCHED
     public = signing_key.public_key()
@@ -170,7 +91,7 @@ def test_the_worker_delivers_an_approved_message_locally_with_a_verified_receipt
 
 
 def test_the_relay_recovers_a_message_whose_dispatch_enqueue_was_lost(
-    hst_worker, ncb_fr, ncb_de, monkeypatch
+    celery_worker, ncb_fr, ncb_de, monkeypatch
 ):
     # given: the broker lost the approval's dispatch task (nothing reached the worker)
     message = approved_message(ncb_fr, recipients=("DE",))
@@ -189,7 +110,7 @@ def test_the_relay_recovers_a_message_whose_dispatch_enqueue_was_lost(
     relay_outbox.delay()
 
     # then
-    _wait_for(_delivered(message), hst_worker)
+    _wait_for(_delivered(message), celery_worker)
     entry = OutboxEntry.objects.get(message=message)
     assert entry.enqueue_count == 2
     assert entry.processed_at is not None
@@ -197,7 +118,7 @@ def test_the_relay_recovers_a_message_whose_dispatch_enqueue_was_lost(
 
 
 def test_the_relay_recovers_a_delivery_whose_task_was_lost(
-    hst_worker, ncb_fr, ncb_de, monkeypatch
+    celery_worker, ncb_fr, ncb_de, monkeypatch
 ):
     # given: dispatched (signed, due) two minutes ago, but its `deliver` task never ran
     message = approved_message(ncb_fr, recipients=("DE",))
@@ -215,5 +136,5 @@ def test_the_relay_recovers_a_delivery_whose_task_was_lost(
     relay_outbox.delay()
 
     # then
-    _wait_for(_delivered(message), hst_worker)
+    _wait_for(_delivered(message), celery_worker)
     assert Delivery.objects.get(message=message).attempts == 1
