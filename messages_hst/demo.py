@@ -11,8 +11,8 @@ What the demo shows:
 - FR → DE (cc IT), REQUEST on the "Mama Joy" case: written by officer_fr, approved by
   supervisor_fr (four eyes), delivered with receipts; at NCB Wiesbaden it waits for triage
   (officer_de / supervisor_de), and FR tracks its open request items;
-- FR → IT, INFO on the Neuilly domestic-servitude case: written and submitted by officer_fr, waiting for
-  supervisor_fr's approval;
+- FR → IT, INFO on the Neuilly domestic-servitude case: written and submitted by officer_fr,
+  waiting for supervisor_fr's approval;
 - DE → FR, ALERT on the Hamburg forced-labour case: a draft of officer_de.
 
 Idempotent: a demo message is recognised by its sender NCB and subject; one that exists is

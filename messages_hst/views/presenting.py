@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 # One masking rule for the API and the pages (helper-E's module; the lead may move it out of
 # `api/` since both adapters use it).
-from messages_hst.api.serializers.redaction import (
+from messages_hst.redaction import (
     document_without_victim_identity,
     problems_without_victim_identity,
     protected_refs,

@@ -19,10 +19,6 @@ from messages_hst import formatting, selectors, services
 from messages_hst import permissions as message_permissions
 from messages_hst.api.serializers.deliveries import DeliverySerializer
 from messages_hst.api.serializers.messages import ValidationResultSerializer, problem_counts
-from messages_hst.api.serializers.redaction import (
-    document_without_victim_identity,
-    problems_without_victim_identity,
-)
 from messages_hst.api.views._common import (
     ACTION_ERRORS,
     DETAIL_ERRORS,
@@ -32,6 +28,10 @@ from messages_hst.api.views._common import (
 from messages_hst.choices import EDITABLE_STATUSES
 from messages_hst.models import Delivery, HSTMessage
 from messages_hst.pipeline import delivery_requeue
+from messages_hst.redaction import (
+    document_without_victim_identity,
+    problems_without_victim_identity,
+)
 from messages_hst.validation import with_computed_flags
 from ncb_cases import selectors as case_selectors
 from ncb_cases.api.schema import PAGE_SIZE

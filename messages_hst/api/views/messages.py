@@ -41,11 +41,6 @@ from messages_hst.api.serializers.messages import (
     MessageSerializer,
     ReturnSerializer,
 )
-from messages_hst.api.serializers.redaction import (
-    document_with_withheld_identity_kept,
-    document_without_victim_identity,
-    problems_without_victim_identity,
-)
 from messages_hst.api.views._common import (
     ACTION_ERRORS,
     DETAIL_ERRORS,
@@ -56,6 +51,11 @@ from messages_hst.api.views._common import (
 from messages_hst.api.views.message_parts import MessagePartsMixin
 from messages_hst.choices import SENT_STATUSES, MessageStatus, MessageType
 from messages_hst.models import HSTMessage
+from messages_hst.redaction import (
+    document_with_withheld_identity_kept,
+    document_without_victim_identity,
+    problems_without_victim_identity,
+)
 from ncb_cases import selectors as case_selectors
 from ncb_cases.api.schema import path_id
 from ncb_cases.api.views._common import validated

@@ -33,10 +33,6 @@ from messages_hst.api.serializers.received import (
     InboundTriageResultSerializer,
     TrackedRequestSerializer,
 )
-from messages_hst.api.serializers.redaction import (
-    document_without_victim_identity,
-    problems_without_victim_identity,
-)
 from messages_hst.api.views._common import (
     ACTION_ERRORS,
     DETAIL_ERRORS,
@@ -46,6 +42,10 @@ from messages_hst.api.views._common import (
 )
 from messages_hst.choices import InboundStatus, MessageType
 from messages_hst.models import InboundMessage, TrackedRequest
+from messages_hst.redaction import (
+    document_without_victim_identity,
+    problems_without_victim_identity,
+)
 from messages_hst.services import triage
 from ncb_cases import selectors as case_selectors
 from ncb_cases.api.schema import path_id

@@ -1,9 +1,9 @@
 """Protected persons left out of a document for readers without the victim-identity
-permission (`messages_hst.api.serializers.redaction`)."""
+permission (`messages_hst.redaction`)."""
 
 import copy
 
-from messages_hst.api.serializers.redaction import document_without_victim_identity
+from messages_hst.redaction import document_without_victim_identity
 from tests.messages_hst import examples
 from tests.messages_hst.api.conftest import VICTIM_NAME, named_victim
 
