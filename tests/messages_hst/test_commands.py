@@ -82,6 +82,30 @@ def test_register_key_stores_the_partner_key_under_its_kid(ncb_de):
     assert output == f"Key {key.kid} registered for DE ({ncb_de.name}).\n"
 
 
+def test_register_key_for_an_ncb_hosted_here_says_what_that_means(ncb_de):
+    # given: DE is still `local` (hosted on this instance)
+    err = io.StringIO()
+
+    # when
+    call_command("hst_register_key", "DE", PARTNER_KEY, stdout=io.StringIO(), stderr=err)
+
+    # then
+    assert "DE is hosted on this instance" in err.getvalue()
+    assert "hst_set_transport DE peer" in err.getvalue()
+
+
+def test_register_key_for_a_peer_ncb_needs_no_note(ncb_de):
+    # given
+    run("hst_set_transport", "DE", "peer", "--endpoint", "https://ncb-de.example.test")
+    err = io.StringIO()
+
+    # when
+    call_command("hst_register_key", "DE", PARTNER_KEY, stdout=io.StringIO(), stderr=err)
+
+    # then
+    assert err.getvalue() == ""
+
+
 def test_register_key_is_audited(ncb_de):
     # when
     run("hst_register_key", "DE", PARTNER_KEY)

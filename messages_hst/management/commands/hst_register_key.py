@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from contacts.choices import MessageTransport
 from contacts.models import NationalCentralBureau
 from contacts.services import ncb_public_key_register, public_key_raw
 from ncb_cases.audit import audit_record
@@ -54,6 +55,12 @@ class Command(BaseCommand):
             raise CommandError(one_line(error)) from None
         verb = "already registered" if existed else "registered"
         self.stdout.write(f"Key {key.kid} {verb} for {ncb.code} ({ncb.name}).")
+        if ncb.transport == MessageTransport.LOCAL:
+            self.stderr.write(
+                f"Note: {ncb.code} is hosted on this instance (transport local): messages "
+                f"signed with this key will be taken as {ncb.code}'s. If {ncb.code} runs its "
+                f"own instance, run hst_set_transport {ncb.code} peer --endpoint URL."
+            )
 
 
 def ncb_by_code(code: str) -> NationalCentralBureau:
