@@ -9,7 +9,7 @@ PORT ?= 8000
 # The local demo: DEBUG on, MFA off (said at start-up), SQLite and the embedded broker.
 DEMO_ENV := DEBUG=1 NCB_REQUIRE_MFA=0
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test lint format bench clean demo-exchange
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ format: install
 
 bench: install
 	$(BIN)/python -m bench $(if $(SCALE),--scale $(SCALE),)
+
+# Two instances (France on :8001, Germany on :8002) exchanging HST messages, for two browser
+# tabs; PORTS="9001 9002" picks others, SEND=1 has a first REQUEST France → Germany sent.
+demo-exchange: install
+	@$(BIN)/python scripts/demo_exchange.py $(if $(PORTS),--ports $(PORTS),) $(if $(SEND),--send-request,)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
