@@ -179,7 +179,11 @@ def prepare(*, batch: str, count: int, sender_code: str, recipient_code: str) ->
 
 
 def approve(*, batch: str, interval: float, part: int, parts: int) -> dict:
-    """Approve the batch's messages still awaiting approval (this process's slice)."""
+    """Approve the batch's messages still awaiting approval (this process's slice).
+
+    The result carries, per message id, the moment (epoch seconds) its approval committed:
+    `approved_at` on the message is whole seconds (the document's `created_at` is), too coarse
+    to time a pipeline that takes milliseconds."""
     from django.db.models import F
 
     from messages_hst.choices import MessageStatus
@@ -202,6 +206,8 @@ def approve(*, batch: str, interval: float, part: int, parts: int) -> dict:
     errors: dict[str, int] = {}
     approved = 0
     started = time.perf_counter()
+    started_at = time.time()
+    committed: dict[str, float] = {}
     next_at = started
     for pk in list(pending):
         if interval:
@@ -212,6 +218,7 @@ def approve(*, batch: str, interval: float, part: int, parts: int) -> dict:
         message = HSTMessage.objects.select_related("sender_ncb").get(pk=pk)
         try:
             message_approve(actor=approver, message=message, override_warnings=True)
+            committed[str(message.message_id)] = time.time()
             approved += 1
         except Exception as error:  # Counted and reported: the caller decides what is a failure.
             name = type(error).__name__
@@ -224,6 +231,8 @@ def approve(*, batch: str, interval: float, part: int, parts: int) -> dict:
         "approved": approved,
         "errors": errors,
         "seconds": round(time.perf_counter() - started, 3),
+        "started_at": started_at,
+        "committed_at": committed,
     }
 
 

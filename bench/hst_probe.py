@@ -141,6 +141,7 @@ def _uuid_text(value) -> str:
 class DeliveryTimes:
     """One delivery's moments, as the sending instance recorded them."""
 
+    message_id: str
     approved_at: datetime
     signed_at: datetime | None
     first_attempt_at: datetime | None
@@ -158,13 +159,14 @@ def delivery_times(db: InstanceDatabase, batch: str) -> list[DeliveryTimes]:
         " WHERE a.delivery_id = d.id), "
         "(SELECT MAX(a.finished_at) FROM messages_hst_deliveryattempt a "
         " WHERE a.delivery_id = d.id), "
-        "d.delivered_at, d.attempts, d.status, d.receipt_signature "
+        "d.delivered_at, d.attempts, d.status, d.receipt_signature, m.message_id "
         "FROM messages_hst_delivery d JOIN messages_hst_hstmessage m ON m.id = d.message_id "
         "WHERE m.subject LIKE %s",
         [_like(batch)],
     )
     return [
         DeliveryTimes(
+            message_id=_uuid_text(row[8]),
             approved_at=_time(row[0]),
             signed_at=_time(row[1]),
             first_attempt_at=_time(row[2]),
