@@ -41,6 +41,7 @@ from pathlib import Path
 
 from bench import hst_probe as probe
 from bench.hst_load import finish, run_in, start_in
+from bench.hst_profile import profile_stages
 
 TARGET_MESSAGES_PER_SECOND = 200
 DEFAULT_MESSAGES = 1000
@@ -97,61 +98,6 @@ class HstFigures:
         return self.throughput_met and self.zero_loss
 
 
-# --- Stages -----------------------------------------------------------------------------------
-
-
-def _ms(start: datetime | None, end: datetime | None) -> float | None:
-    if start is None or end is None:
-        return None
-    return (end - start).total_seconds() * 1000
-
-
-def _committed(results: list[dict]) -> dict[str, datetime]:
-    """Message id → when its approval committed, from the approving processes' results."""
-    return {
-        message_id: datetime.fromtimestamp(epoch, tz=UTC)
-        for result in results
-        for message_id, epoch in result.get("committed_at", {}).items()
-    }
-
-
-def stage_breakdown(
-    times: list[probe.DeliveryTimes], committed: dict[str, datetime]
-) -> dict[str, dict[str, float]]:
-    """p50 / p95 in milliseconds of each stage of the delivered ones (see the docstring).
-    "Approved" is when the approval committed (`committed`; `approved_at` is whole seconds)."""
-    stages: dict[str, list[float]] = {
-        "approved_to_signed": [],
-        "signed_to_first_attempt": [],
-        "attempts": [],
-        "attempt_to_delivered": [],
-        "approved_to_delivered": [],
-    }
-    for t in times:
-        if t.delivered_at is None:
-            continue
-        approved = committed.get(t.message_id, t.approved_at)
-        pairs = {
-            "approved_to_signed": (approved, t.signed_at),
-            "signed_to_first_attempt": (t.signed_at, t.first_attempt_at),
-            "attempts": (t.first_attempt_at, t.last_attempt_finished_at),
-            "attempt_to_delivered": (t.last_attempt_finished_at, t.delivered_at),
-            "approved_to_delivered": (approved, t.delivered_at),
-        }
-        for name, (start, end) in pairs.items():
-            value = _ms(start, end)
-            if value is not None:
-                stages[name].append(value)
-    return {
-        name: {
-            "p50": round(probe.percentile(values, 0.5), 1),
-            "p95": round(probe.percentile(values, 0.95), 1),
-            "n": len(values),
-        }
-        for name, values in stages.items()
-    }
-
-
 # --- The two measurements ---------------------------------------------------------------------
 
 
@@ -191,7 +137,7 @@ def measure_throughput(pair, figures: HstFigures, *, log=print) -> None:
     delivered = [t for t in times if t.status == "DELIVERED" and t.delivered_at is not None]
     figures.delivered = len(delivered)
     figures.lost = count - figures.delivered
-    committed = _committed(results)
+    committed = probe.committed_times(results)
     if delivered:
         first = min(datetime.fromtimestamp(r["started_at"], tz=UTC) for r in results)
         last = max(t.delivered_at for t in delivered)
@@ -199,11 +145,27 @@ def measure_throughput(pair, figures: HstFigures, *, log=print) -> None:
         figures.messages_per_second = round(
             figures.delivered / max(figures.end_to_end_seconds, 1e-9), 1
         )
-    figures.throughput_stages_ms = stage_breakdown(times, committed)
+    figures.throughput_stages_ms = probe.stage_breakdown(times, committed)
     with probe.InstanceDatabase(b.database_url) as receiver:
         summary = probe.inbound_summary(receiver, ids)
     figures.received = summary.originals
     figures.duplicated = summary.duplicated + max(0, summary.originals - count)
+
+
+def warm_up(pair, *, count: int = 20, log=print) -> None:
+    """A few messages through the whole pipeline, not measured: every gunicorn worker and pool
+    process loads its code and opens its connections before the clock runs."""
+    a, _ = pair
+    batch = f"warm-{uuid.uuid4().hex[:8]}"
+    run_in(a.env, "prepare", "--batch", batch, "--count", str(count))
+    approvers = [
+        start_in(a.env, "approve", "--batch", batch, "--slice", f"{part}/2") for part in range(2)
+    ]
+    for process in approvers:
+        finish(process)
+    with probe.InstanceDatabase(a.database_url) as sender:
+        _wait_delivered(sender, batch, count, timeout=120.0)
+    log(f"  warmed up with {count} messages")
 
 
 def measure_latency(pair, figures: HstFigures, *, log=print) -> None:
@@ -215,12 +177,12 @@ def measure_latency(pair, figures: HstFigures, *, log=print) -> None:
     result = run_in(
         a.env, "approve", "--batch", batch, "--interval", str(figures.light_interval_seconds)
     )
-    committed = _committed([result])
+    committed = probe.committed_times([result])
     with probe.InstanceDatabase(a.database_url) as sender:
         _wait_delivered(sender, batch, count, timeout=120.0)
         times = probe.delivery_times(sender, batch)
     latencies = [
-        _ms(committed.get(t.message_id, t.approved_at), t.delivered_at)
+        probe.elapsed_ms(committed.get(t.message_id, t.approved_at), t.delivered_at)
         for t in times
         if t.status == "DELIVERED" and t.delivered_at is not None
     ]
@@ -228,7 +190,7 @@ def measure_latency(pair, figures: HstFigures, *, log=print) -> None:
     figures.latency_p50_ms = round(probe.percentile(latencies, 0.5), 1)
     figures.latency_p95_ms = round(probe.percentile(latencies, 0.95), 1)
     figures.latency_max_ms = round(max(latencies, default=0.0), 1)
-    figures.light_stages_ms = stage_breakdown(times, committed)
+    figures.light_stages_ms = probe.stage_breakdown(times, committed)
 
 
 # --- The scenario -----------------------------------------------------------------------------
@@ -250,54 +212,6 @@ def environment_problem() -> str | None:
     if redis_server_binary() is None and not os.environ.get("REDIS_URL"):
         return "no Redis: install redis-server or set REDIS_URL"
     return None
-
-
-def profile_stages(pair, *, count: int = 50, log=print) -> Path:
-    """cProfile of the receiver's inbox and of the sender's stages (`bench.hst_profile`),
-    each in its instance's environment; the sender's worker is stopped meanwhile so that
-    the stages run in the profiled process. Writes the profiles; returns the file."""
-    a, b = pair
-    inbox = run_in(
-        b.env,
-        "inbox",
-        "--count",
-        str(count * 2),
-        "--key-file",
-        a.env["NCB_SIGNING_KEY_FILE"],
-        "--sender",
-        a.ncb_code,
-        "--recipient",
-        b.ncb_code,
-        module="bench.hst_profile",
-        keep_output=True,
-    )
-    batch = f"profile-{uuid.uuid4().hex[:8]}"
-    a.stop_worker()
-    try:
-        run_in(a.env, "prepare", "--batch", batch, "--count", str(count))
-        sender = run_in(a.env, "sender", "--batch", batch, module="bench.hst_profile",
-                        keep_output=True)  # fmt: skip
-    finally:
-        a.start_worker()
-    for result in (sender, inbox):
-        stages = ", ".join(f"{name} {ms:.1f} ms" for name, ms in result["ms_per_message"].items())
-        log(
-            f"  profiled {result['stage']}: {result['messages']} messages; per message {stages}"
-            f" (CPU {result['cpu_ms_per_message']:.1f} of {result['wall_ms_per_message']:.1f} ms)"
-        )
-    path = _var_dir() / "bench" / f"hst-profile-{date.today().isoformat()}-{int(time.time())}.txt"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        f"=== sender (instance {a.name}): approve, dispatch, deliver in one process\n"
-        f"{sender['stdout']}\n=== receiver (instance {b.name}): inbox_receive\n"
-        f"{inbox['stdout']}"
-    )
-    log(f"  profiles written to {path}")
-    return path
-
-
-def _var_dir() -> Path:
-    return Path(os.environ.get("NCB_VAR_DIR", REPO_ROOT / "var"))
 
 
 def run_scenario(
@@ -341,6 +255,7 @@ def run_scenario(
         ) as pair:
             log(f"  two instances up in {time.perf_counter() - started:.0f} s ({base_dir})")
             try:
+                warm_up(pair, log=log)
                 measure_latency(pair, figures, log=log)
                 measure_throughput(pair, figures, log=log)
                 if profile:
@@ -396,7 +311,7 @@ def report(figures: HstFigures, *, out=print) -> Path:
         f"p95 {figures.latency_p95_ms:8.1f} ms  max {figures.latency_max_ms:8.1f} ms"
     )
     _stages(figures.light_stages_ms, out)
-    directory = _var_dir() / "bench"
+    directory = probe.var_dir() / "bench"
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"hst-{date.today().isoformat()}-{int(time.time())}.json"
     data = asdict(figures) | {

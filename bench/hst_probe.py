@@ -12,12 +12,14 @@ A batch is the set of messages `bench.hst_load` wrote with one tag: their subjec
 from __future__ import annotations
 
 import itertools
+import os
 import sqlite3
 import statistics
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from bench.hst_load import subject_prefix
@@ -240,6 +242,61 @@ def inbound_summary(db: InstanceDatabase, ids: list[str]) -> InboundSummary:
     return InboundSummary(originals, distinct_ids, other_rows, statuses)
 
 
+# --- Timing a batch ------------------------------------------------------------------------------
+
+
+def elapsed_ms(start: datetime | None, end: datetime | None) -> float | None:
+    if start is None or end is None:
+        return None
+    return (end - start).total_seconds() * 1000
+
+
+def committed_times(results: list[dict]) -> dict[str, datetime]:
+    """Message id → when its approval committed, from the approving processes' results."""
+    return {
+        message_id: datetime.fromtimestamp(epoch, tz=UTC)
+        for result in results
+        for message_id, epoch in result.get("committed_at", {}).items()
+    }
+
+
+def stage_breakdown(
+    times: list[DeliveryTimes], committed: dict[str, datetime]
+) -> dict[str, dict[str, float]]:
+    """p50 / p95 in milliseconds of each stage of the delivered ones (see the docstring).
+    "Approved" is when the approval committed (`committed`; `approved_at` is whole seconds)."""
+    stages: dict[str, list[float]] = {
+        "approved_to_signed": [],
+        "signed_to_first_attempt": [],
+        "attempts": [],
+        "attempt_to_delivered": [],
+        "approved_to_delivered": [],
+    }
+    for t in times:
+        if t.delivered_at is None:
+            continue
+        approved = committed.get(t.message_id, t.approved_at)
+        pairs = {
+            "approved_to_signed": (approved, t.signed_at),
+            "signed_to_first_attempt": (t.signed_at, t.first_attempt_at),
+            "attempts": (t.first_attempt_at, t.last_attempt_finished_at),
+            "attempt_to_delivered": (t.last_attempt_finished_at, t.delivered_at),
+            "approved_to_delivered": (approved, t.delivered_at),
+        }
+        for name, (start, end) in pairs.items():
+            value = elapsed_ms(start, end)
+            if value is not None:
+                stages[name].append(value)
+    return {
+        name: {
+            "p50": round(percentile(values, 0.5), 1),
+            "p95": round(percentile(values, 0.95), 1),
+            "n": len(values),
+        }
+        for name, values in stages.items()
+    }
+
+
 # --- Waiting ----------------------------------------------------------------------------------
 
 
@@ -286,3 +343,9 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else 0.0
+
+
+def var_dir() -> Path:
+    """Where the benchmark writes its figures' folder `bench/`: NCB_VAR_DIR or the checkout's
+    var/."""
+    return Path(os.environ.get("NCB_VAR_DIR", Path(__file__).resolve().parent.parent / "var"))

@@ -24,6 +24,11 @@ import pstats
 import sys
 import time
 import uuid
+from datetime import date
+from pathlib import Path
+
+from bench import hst_probe as probe
+from bench.hst_load import run_in
 
 TOP_FUNCTIONS = 25
 
@@ -133,6 +138,51 @@ def profile_inbox(*, count: int, key_file: str, sender_code: str, recipient_code
         "wall_ms_per_message": round(elapsed * 1000 / count, 2),
         "http_statuses": statuses,
     }
+
+
+def profile_stages(pair, *, count: int = 50, log=print) -> Path:
+    """cProfile of the receiver's inbox and of the sender's stages (`bench.hst_profile`),
+    each in its instance's environment; the sender's worker is stopped meanwhile so that
+    the stages run in the profiled process. Writes the profiles; returns the file."""
+    a, b = pair
+    inbox = run_in(
+        b.env,
+        "inbox",
+        "--count",
+        str(count * 2),
+        "--key-file",
+        a.env["NCB_SIGNING_KEY_FILE"],
+        "--sender",
+        a.ncb_code,
+        "--recipient",
+        b.ncb_code,
+        module="bench.hst_profile",
+        keep_output=True,
+    )
+    batch = f"profile-{uuid.uuid4().hex[:8]}"
+    a.stop_worker()
+    try:
+        run_in(a.env, "prepare", "--batch", batch, "--count", str(count))
+        sender = run_in(a.env, "sender", "--batch", batch, module="bench.hst_profile",
+                        keep_output=True)  # fmt: skip
+    finally:
+        a.start_worker()
+    for result in (sender, inbox):
+        stages = ", ".join(f"{name} {ms:.1f} ms" for name, ms in result["ms_per_message"].items())
+        log(
+            f"  profiled {result['stage']}: {result['messages']} messages; per message {stages}"
+            f" (CPU {result['cpu_ms_per_message']:.1f} of {result['wall_ms_per_message']:.1f} ms)"
+        )
+    name = f"hst-profile-{date.today().isoformat()}-{int(time.time())}.txt"
+    path = probe.var_dir() / "bench" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f"=== sender (instance {a.name}): approve, dispatch, deliver in one process\n"
+        f"{sender['stdout']}\n=== receiver (instance {b.name}): inbox_receive\n"
+        f"{inbox['stdout']}"
+    )
+    log(f"  profiles written to {path}")
+    return path
 
 
 def main(argv: list[str] | None = None) -> int:
