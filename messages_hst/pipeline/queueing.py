@@ -16,14 +16,18 @@ logger = logging.getLogger("messages_hst.pipeline")
 
 
 def enqueue(task_name: str, pk: int, countdown: float | None = None) -> bool:
-    """Send `messages_hst.tasks.<task_name>(pk)`; False (and a warning) if the broker refused."""
+    """Send `messages_hst.tasks.<task_name>(pk)`; False (and a warning) if the broker refused.
+
+    No publish retries (`retry=False`): with the broker down, kombu's default retry policy
+    would hold every approval for about 0.6 s before giving up, and the state in the database
+    already guarantees the work is sent again by a relay."""
     from messages_hst import tasks  # the tasks import this package
 
     try:
-        getattr(tasks, task_name).apply_async(args=(pk,), countdown=countdown)
-    except Exception as error:  # any broker failure: the relay resends
+        getattr(tasks, task_name).apply_async(args=(pk,), countdown=countdown, retry=False)
+    except Exception as error:  # any broker failure: a relay resends
         logger.warning(
-            "HST %s(%s) not enqueued (%s); the outbox relay will resend it",
+            "HST %s(%s) not enqueued (%s); a relay will resend it",
             task_name,
             pk,
             type(error).__name__,

@@ -169,18 +169,9 @@ def _start(
 def _enqueue_compose(message_pk: int) -> bool:
     """Enqueue the build; a broker that is down costs a log line, not the author's request:
     `message_compose_relay` finds the message still COMPOSING and enqueues it again."""
-    from messages_hst.tasks import compose_message
+    from messages_hst.pipeline.queueing import enqueue
 
-    try:
-        compose_message.delay(message_pk)
-    except Exception as error:  # any broker failure
-        logger.warning(
-            "HST compose_message(%s) not enqueued (%s); the compose relay will resend it",
-            message_pk,
-            type(error).__name__,
-        )
-        return False
-    return True
+    return enqueue("compose_message", message_pk)
 
 
 def message_compose_relay(

@@ -142,16 +142,23 @@ def identity_holder(officer_fr, case_fr):
     return officer_fr
 
 
-def _compose_enqueued(monkeypatch) -> list[int]:
-    """The message pks `tasks.compose_message` is enqueued with during the test (the task
-    itself does not run); one list shared by the fixtures below."""
+class EnqueuedPks(list):
+    """Stands in for a task's `apply_async`: records the pk it is sent, runs nothing."""
+
+    def apply_async(self, args=(), **options) -> None:
+        self.append(args[0])
+
+
+def record_enqueued(monkeypatch, task_name: str = "compose_message") -> EnqueuedPks:
+    """The pks `messages_hst.tasks.<task_name>` is enqueued with during the test (the task
+    itself does not run); one list per task shared by the fixtures below."""
     from messages_hst import tasks
 
-    current = tasks.compose_message.delay
-    if isinstance(getattr(current, "__self__", None), list):
+    current = getattr(tasks, task_name).apply_async
+    if isinstance(getattr(current, "__self__", None), EnqueuedPks):
         return current.__self__
-    enqueued: list[int] = []
-    monkeypatch.setattr("messages_hst.tasks.compose_message.delay", enqueued.append)
+    enqueued = EnqueuedPks()
+    monkeypatch.setattr(f"messages_hst.tasks.{task_name}.apply_async", enqueued.apply_async)
     return enqueued
 
 
@@ -159,7 +166,7 @@ def _compose_enqueued(monkeypatch) -> list[int]:
 def compose(monkeypatch, django_capture_on_commit_callbacks):
     """`compose(actor, case, message_type="INFO", **kwargs)`: a message started through
     `message_compose_start` and built by the compose task's body once the start commits."""
-    enqueued = _compose_enqueued(monkeypatch)
+    enqueued = record_enqueued(monkeypatch)
 
     def run(actor, case, message_type="INFO", recipients=("DE",), **kwargs):
         kwargs.setdefault("priority", "URGENT" if message_type == "ALERT" else "ROUTINE")
@@ -177,7 +184,7 @@ def compose(monkeypatch, django_capture_on_commit_callbacks):
 @pytest.fixture
 def follow_up(monkeypatch, django_capture_on_commit_callbacks):
     """`follow_up(start, **kwargs)`: run a follow-up or reply service (`start`) and build it."""
-    enqueued = _compose_enqueued(monkeypatch)
+    enqueued = record_enqueued(monkeypatch)
 
     def run(start, **kwargs):
         with django_capture_on_commit_callbacks(execute=True):

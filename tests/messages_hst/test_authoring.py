@@ -44,7 +44,10 @@ def test_composing_starts_a_message_and_enqueues_its_build_on_commit(
 ):
     # given
     enqueued = []
-    monkeypatch.setattr("messages_hst.tasks.compose_message.delay", enqueued.append)
+    monkeypatch.setattr(
+        "messages_hst.tasks.compose_message.apply_async",
+        lambda args, **options: enqueued.append(args[0]),
+    )
 
     # when
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -91,7 +94,9 @@ def test_a_build_that_cannot_read_the_case_leaves_an_empty_draft_with_the_reason
     officer_fr, case_fr, monkeypatch, django_capture_on_commit_callbacks
 ):
     # given a message started, then its author deactivated before the task ran
-    monkeypatch.setattr("messages_hst.tasks.compose_message.delay", lambda pk: None)
+    monkeypatch.setattr(
+        "messages_hst.tasks.compose_message.apply_async", lambda *args, **options: None
+    )
     with django_capture_on_commit_callbacks(execute=True):
         message = services.message_compose_start(
             actor=officer_fr, case=case_fr, message_type="INFO", recipients=["DE"]
@@ -113,7 +118,9 @@ def test_the_compose_task_builds_the_draft(officer_fr, case_fr, monkeypatch):
     # given a COMPOSING message
     from messages_hst.tasks import compose_message
 
-    monkeypatch.setattr("messages_hst.tasks.compose_message.delay", lambda pk: None)
+    monkeypatch.setattr(
+        "messages_hst.tasks.compose_message.apply_async", lambda *args, **options: None
+    )
     message = services.message_compose_start(
         actor=officer_fr, case=case_fr, message_type="INFO", recipients=["DE"]
     )
@@ -195,10 +202,10 @@ def test_a_broker_outage_does_not_fail_the_start_and_the_relay_resends(
     officer_fr, case_fr, monkeypatch, django_capture_on_commit_callbacks, caplog
 ):
     # given a broker that is down
-    def down(pk):
+    def down(*args, **kwargs):
         raise ConnectionError("broker down")
 
-    monkeypatch.setattr("messages_hst.tasks.compose_message.delay", down)
+    monkeypatch.setattr("messages_hst.tasks.compose_message.apply_async", down)
 
     # when a message is started
     with django_capture_on_commit_callbacks(execute=True):
@@ -213,7 +220,10 @@ def test_a_broker_outage_does_not_fail_the_start_and_the_relay_resends(
 
     # when the broker is back and the relay runs, a fresh message waits, an old one is resent
     enqueued = []
-    monkeypatch.setattr("messages_hst.tasks.compose_message.delay", enqueued.append)
+    monkeypatch.setattr(
+        "messages_hst.tasks.compose_message.apply_async",
+        lambda args, **options: enqueued.append(args[0]),
+    )
     assert composing.message_compose_relay() == 0
     later = timezone.now() + dt.timedelta(minutes=5)
     assert composing.message_compose_relay(now=later) == 1
@@ -223,7 +233,9 @@ def test_a_broker_outage_does_not_fail_the_start_and_the_relay_resends(
 def test_the_relay_task_resends_stuck_builds(officer_fr, case_fr, monkeypatch):
     from messages_hst.tasks import relay_composing
 
-    monkeypatch.setattr("messages_hst.tasks.compose_message.delay", lambda pk: None)
+    monkeypatch.setattr(
+        "messages_hst.tasks.compose_message.apply_async", lambda *args, **options: None
+    )
     message = services.message_compose_start(
         actor=officer_fr, case=case_fr, message_type="INFO", recipients=["DE"]
     )

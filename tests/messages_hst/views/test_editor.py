@@ -10,7 +10,7 @@ from messages_hst.forms.editor import MessageEditor
 from messages_hst.models import HSTMessage
 from ncb_cases.choices import AuditAction
 from ncb_cases.models import AuditEvent
-from tests.messages_hst.authoring_fixtures import case_fr, compose  # noqa: F401
+from tests.messages_hst.authoring_fixtures import case_fr, compose, record_enqueued  # noqa: F401
 from tests.messages_hst.factories import HSTMessageFactory
 from tests.messages_hst.test_editor_forms import editor_post_data
 
@@ -143,8 +143,7 @@ def test_whole_flow_compose_build_edit_validate_submit(
 ):
     from messages_hst import services
 
-    enqueued = []
-    monkeypatch.setattr("messages_hst.tasks.compose_message.delay", enqueued.append)
+    enqueued = record_enqueued(monkeypatch)
     client = client_for(officer_fr)
 
     # given the officer composing a REQUEST to Germany about their case
