@@ -30,6 +30,7 @@ import hashlib
 import os
 import sys
 import tempfile
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -113,14 +114,28 @@ def _write_new_key(path: Path) -> None:
         os.unlink(temporary)
 
 
+# How long a loaded key is used before its file is looked at again: a worker signing hundreds
+# of messages a second need not stat the file for each, and a replaced key is still picked
+# up within seconds.
+KEY_FILE_RECHECK_SECONDS = 5.0
+_checked: dict[tuple[str, str], tuple[float, Ed25519PrivateKey]] = {}
+
+
 def signing_private_key() -> Ed25519PrivateKey:
     """The instance's Ed25519 private key (cached per process while the file is unchanged)."""
     path = signing_key_path()
+    passphrase = _setting(PASSPHRASE_SETTING)
+    now = time.monotonic()
+    recent = _checked.get((str(path), passphrase))
+    if recent is not None and now - recent[0] < KEY_FILE_RECHECK_SECONDS:
+        return recent[1]
     try:
         modified = path.stat().st_mtime_ns
     except OSError as error:
         raise SigningKeyUnavailable(f"cannot read the signing key file {path}: {error}") from None
-    return _load_private_key(str(path), modified, _setting(PASSPHRASE_SETTING))
+    key = _load_private_key(str(path), modified, passphrase)
+    _checked[(str(path), passphrase)] = (now, key)
+    return key
 
 
 @lru_cache(maxsize=4)

@@ -106,8 +106,10 @@ def test_the_public_key_text_is_the_unpadded_base64url_of_the_raw_key():
     assert key_id(public_key_from_text(text)) == keys.signing_key_id()
 
 
-def test_a_replaced_key_file_is_read_again(settings, tmp_path):
-    # given
+def test_a_replaced_key_file_is_read_again(settings, tmp_path, monkeypatch):
+    # given: a clock past the re-check delay at every call
+    clock = iter(range(0, 10**6, 60))
+    monkeypatch.setattr(keys.time, "monotonic", lambda: next(clock))
     path = tmp_path / "ncb.pem"
     path.write_bytes(_pem(Ed25519PrivateKey.generate()))
     settings.NCB_SIGNING_KEY_FILE = str(path)
@@ -122,6 +124,24 @@ def test_a_replaced_key_file_is_read_again(settings, tmp_path):
 
     # then
     assert after == key_id(new_key.public_key()) != before
+
+
+def test_within_seconds_of_a_read_the_key_file_is_not_looked_at_again(
+    settings, tmp_path, monkeypatch
+):
+    # given: a key read once, then its file gone (a clock that does not move)
+    monkeypatch.setattr(keys.time, "monotonic", lambda: 1000.0)
+    path = tmp_path / "ncb.pem"
+    path.write_bytes(_pem(Ed25519PrivateKey.generate()))
+    settings.NCB_SIGNING_KEY_FILE = str(path)
+    before = keys.signing_key_id()
+    path.unlink()
+
+    # when: signing again within the re-check delay
+    again = keys.signing_key_id()
+
+    # then: the same key, without a stat (which would have failed)
+    assert again == before
 
 
 def test_without_a_key_outside_debug_and_tests_the_instance_cannot_sign(settings, monkeypatch):
