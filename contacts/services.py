@@ -336,6 +336,23 @@ def _reminder_recipients(ncb: NationalCentralBureau) -> list[AbstractBaseUser]:
     return [m.user for m in members if m.role == OfficerRole.OFFICER]
 
 
+SUPERVISOR_ROLES = (OfficerRole.SUPERVISOR, OfficerRole.ADMIN)
+
+
+def notify_ncb_supervisors(*, ncb_id: int, subject: str, body: str, link: str = "") -> int:
+    """An in-app notification to each active supervisor (or admin officer) of NCB `ncb_id`:
+    operator alerts that need a person. Returns how many were written (two queries). The
+    text is the caller's: identifiers only, never personal data."""
+    supervisors = Officer.objects.filter(
+        ncb_id=ncb_id, role__in=SUPERVISOR_ROLES, user__is_active=True
+    ).values_list("user_id", flat=True)
+    notifications = Notification.objects.bulk_create(
+        Notification(recipient_id=user_id, subject=subject[:200], body=body, link=link)
+        for user_id in supervisors
+    )
+    return len(notifications)
+
+
 @transaction.atomic
 def notification_mark_read(*, user: AbstractBaseUser, notification_ids: Iterable[int]) -> int:
     return Notification.objects.filter(

@@ -6,12 +6,10 @@ import logging
 
 from django.urls import NoReverseMatch
 
-from contacts.choices import OfficerRole
-from contacts.models import Notification, Officer
+from contacts.services import notify_ncb_supervisors
 from messages_hst.models import InboundMessage
 
 logger = logging.getLogger("messages_hst.inbox")
-SUPERVISOR_ROLES = (OfficerRole.SUPERVISOR, OfficerRole.ADMIN)
 
 
 def security_alert(*, inbound: InboundMessage, reason: str) -> int:
@@ -34,9 +32,6 @@ def security_alert(*, inbound: InboundMessage, reason: str) -> int:
     )
     if not inbound.recipient_ncb_id:
         return 0
-    supervisors = Officer.objects.filter(
-        ncb_id=inbound.recipient_ncb_id, role__in=SUPERVISOR_ROLES, user__is_active=True
-    ).values_list("user_id", flat=True)
     try:
         link = inbound.get_absolute_url()
     except NoReverseMatch:  # the browser pages are not routed (API-only deployment)
@@ -47,14 +42,9 @@ def security_alert(*, inbound: InboundMessage, reason: str) -> int:
         f"{inbound.message_id or 'unknown'}; SHA-256 of the bytes: {inbound.raw_sha256}. "
         "The bytes are kept for investigation; nothing was accepted."
     )
-    notifications = [
-        Notification(
-            recipient_id=user_id,
-            subject=f"HST security alert: {reason}"[:200],
-            body=body,
-            link=link,
-        )
-        for user_id in supervisors
-    ]
-    Notification.objects.bulk_create(notifications)
-    return len(notifications)
+    return notify_ncb_supervisors(
+        ncb_id=inbound.recipient_ncb_id,
+        subject=f"HST security alert: {reason}",
+        body=body,
+        link=link,
+    )

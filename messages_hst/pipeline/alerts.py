@@ -9,13 +9,11 @@ import logging
 
 from django.urls import NoReverseMatch
 
-from contacts.choices import OfficerRole
-from contacts.models import Notification, Officer
+from contacts.services import notify_ncb_supervisors
 from messages_hst.choices import DeliveryStatus
 from messages_hst.models import Delivery
 
 logger = logging.getLogger("messages_hst.pipeline")
-SUPERVISOR_ROLES = (OfficerRole.SUPERVISOR, OfficerRole.ADMIN)
 
 
 def delivery_alert(delivery: Delivery, *, reason: str) -> int:
@@ -34,9 +32,6 @@ def delivery_alert(delivery: Delivery, *, reason: str) -> int:
         delivery.attempts,
         reason,
     )
-    supervisors = Officer.objects.filter(
-        ncb_id=message.sender_ncb_id, role__in=SUPERVISOR_ROLES, user__is_active=True
-    ).values_list("user_id", flat=True)
     try:
         link = message.get_absolute_url()
     except NoReverseMatch:  # the browser pages are not routed (API-only deployment)
@@ -50,14 +45,9 @@ def delivery_alert(delivery: Delivery, *, reason: str) -> int:
         f"after {delivery.attempts} attempt(s). Last error: {reason}. "
         "A supervisor may requeue it from the message page once the cause is fixed."
     )
-    notifications = [
-        Notification(
-            recipient_id=user_id,
-            subject=f"HST delivery {state}: {message.message_type} to {code}"[:200],
-            body=body,
-            link=link,
-        )
-        for user_id in supervisors
-    ]
-    Notification.objects.bulk_create(notifications)
-    return len(notifications)
+    return notify_ncb_supervisors(
+        ncb_id=message.sender_ncb_id,
+        subject=f"HST delivery {state}: {message.message_type} to {code}",
+        body=body,
+        link=link,
+    )
