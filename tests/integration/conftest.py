@@ -18,8 +18,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.db import connection
 from kombu import pools as kombu_pools
+
+from ncb_cases import keys
 
 READY_TIMEOUT_SECONDS = 30
 STOP_TIMEOUT_SECONDS = 15
@@ -33,6 +37,34 @@ class CeleryWorker:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+    def wait_for(self, condition, seconds: float = 60) -> None:
+        """Poll `condition()` until it is true; fail with the worker's log after `seconds`."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if condition():
+                return
+            time.sleep(0.2)
+        pytest.fail(f"The worker did not finish in {seconds} s:\n{self.log()}")
+
+
+@pytest.fixture
+def signing_key(monkeypatch, settings, tmp_path):
+    """One instance key file for this process and the worker: request it before
+    `celery_worker` (the worker reads the environment when it starts)."""
+    key = Ed25519PrivateKey.generate()
+    path = tmp_path / "ncb-signing-key.pem"
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    monkeypatch.setenv(keys.KEY_FILE_SETTING, str(path))
+    monkeypatch.delenv(keys.INSTANCE_CODE_SETTING, raising=False)
+    settings.NCB_SIGNING_KEY_FILE = str(path)
+    return key
 
 
 def worker_database_url() -> str:

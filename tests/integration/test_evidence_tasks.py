@@ -5,11 +5,7 @@ NCB_SIGNING_KEY_FILE (a worker outside the test runner may not generate a develo
 and reads the evidence store and the test database the test process writes.
 """
 
-import time
-
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from evidence import dossiers, services
 from evidence.checkpoints import checkpoint_verify
@@ -20,36 +16,12 @@ from evidence.verify import verify_dossier
 from ncb_cases import keys
 from tests.evidence.factories import add_file, evidence_item
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-WAIT_SECONDS = 60
-
-
-@pytest.fixture(autouse=True)
-def signing_key(monkeypatch, settings, tmp_path):
-    """One key file for this process and the worker (autouse: set before the worker starts)."""
-    key = Ed25519PrivateKey.generate()
-    path = tmp_path / "ncb-signing-key.pem"
-    path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    monkeypatch.setenv(keys.KEY_FILE_SETTING, str(path))
-    monkeypatch.delenv(keys.INSTANCE_CODE_SETTING, raising=False)
-    settings.NCB_SIGNING_KEY_FILE = str(path)
-    return key
-
-
-def _wait_for(condition, worker):
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"The worker did not finish in {WAIT_SECONDS} s:\n{worker.log()}")
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True),
+    # The key file is set before the worker starts, so both sign with it.
+    pytest.mark.usefixtures("signing_key"),
+]
 
 
 def test_the_worker_signs_a_checkpoint_of_the_custody_log(celery_worker, officer_fr, signing_key):
@@ -61,7 +33,7 @@ def test_the_worker_signs_a_checkpoint_of_the_custody_log(celery_worker, officer
     build_custody_checkpoint.delay()
 
     # then
-    _wait_for(CustodyCheckpoint.objects.exists, celery_worker)
+    celery_worker.wait_for(CustodyCheckpoint.objects.exists)
     checkpoint = CustodyCheckpoint.objects.get()
     assert checkpoint.tree_size == CustodyEvent.objects.count() == 2
     checkpoint_verify(checkpoint.checkpoint, signing_key.public_key())
@@ -89,7 +61,7 @@ def test_the_worker_builds_a_requested_dossier_that_verifies(
         status = DossierExport.objects.values_list("status", flat=True).get(pk=export.pk)
         return status in (DossierStatus.DONE, DossierStatus.FAILED)
 
-    _wait_for(finished, celery_worker)
+    celery_worker.wait_for(finished)
     export.refresh_from_db()
     assert export.status == DossierStatus.DONE, export.error or celery_worker.log()
     assert export.progress == 100

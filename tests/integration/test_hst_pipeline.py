@@ -12,8 +12,6 @@ import datetime as dt
 import time
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,39 +20,14 @@ from messages_hst.choices import DeliveryStatus, InboundStatus, MessageStatus
 from messages_hst.models import Delivery, HSTMessage, InboundMessage, OutboxEntry
 from messages_hst.pipeline import message_dispatch, queueing, schedule_delivery
 from messages_hst.tasks import relay_outbox
-from ncb_cases import keys
 from tests.messages_hst.pipeline_support import approved_message
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-WAIT_SECONDS = 60
-
-
-@pytest.fixture(autouse=True)
-def signing_key(monkeypatch, settings, tmp_path):
-    """One key file for this process and the worker (autouse: set before the worker starts)."""
-    key = Ed25519PrivateKey.generate()
-    path = tmp_path / "ncb-signing-key.pem"
-    path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    monkeypatch.setenv(keys.KEY_FILE_SETTING, str(path))
-    monkeypatch.delenv(keys.INSTANCE_CODE_SETTING, raising=False)
-    settings.NCB_SIGNING_KEY_FILE = str(path)
-    return key
-
-
-def _wait_for(condition, worker):
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"The worker did not finish in {WAIT_SECONDS} s:\n{worker.log()}")
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True),
+    # The key file is set before the worker starts, so both sign with it.
+    pytest.mark.usefixtures("signing_key"),
+]
 
 
 def _delivered(message):
@@ -74,7 +47,7 @@ def test_the_worker_delivers_an_approved_message_locally_with_a_verified_receipt
         schedule_delivery(message)
 
     # then
-    _wait_for(_delivered(message), celery_worker)
+    celery_worker.wait_for(_delivered(message))
     message.refresh_from_db()
     assert message.status == MessageStatus.DISPATCHED
     public = signing_key.public_key()
@@ -110,7 +83,7 @@ def test_the_relay_recovers_a_message_whose_dispatch_enqueue_was_lost(
     relay_outbox.delay()
 
     # then
-    _wait_for(_delivered(message), celery_worker)
+    celery_worker.wait_for(_delivered(message))
     entry = OutboxEntry.objects.get(message=message)
     assert entry.enqueue_count == 2
     assert entry.processed_at is not None
@@ -136,5 +109,5 @@ def test_the_relay_recovers_a_delivery_whose_task_was_lost(
     relay_outbox.delay()
 
     # then
-    _wait_for(_delivered(message), celery_worker)
+    celery_worker.wait_for(_delivered(message))
     assert Delivery.objects.get(message=message).attempts == 1
