@@ -13,33 +13,14 @@ from evidence.models import (
     EvidenceFile,
     EvidenceItem,
 )
+from ncb_cases.admin_read_only import ReadOnlyAdmin, ReadOnlyTabularInline
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class CustodyEventInline(admin.TabularInline):
+class CustodyEventInline(ReadOnlyTabularInline):
     model = CustodyEvent
-    extra = 0
     fields = ["sequence", "action", "occurred_at", "to_person", "to_agency", "to_country", "hash"]
-    readonly_fields = fields
     ordering = ["sequence"]
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(EvidenceItem)

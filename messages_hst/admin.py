@@ -9,22 +9,11 @@ is done on the message page by a supervisor of the sender NCB.
 from django.contrib import admin
 
 from messages_hst.models import Delivery, DeliveryAttempt, HSTMessage, InboundMessage
+from ncb_cases.admin_read_only import ReadOnlyAdmin, ReadOnlyTabularInline
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class DeliveryInline(admin.TabularInline):
+class DeliveryInline(ReadOnlyTabularInline):
     model = Delivery
-    extra = 0
     fields = (
         "recipient_ncb",
         "transport",
@@ -35,15 +24,7 @@ class DeliveryInline(admin.TabularInline):
         "delivered_at",
         "last_error",
     )
-    readonly_fields = fields
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(HSTMessage)
@@ -84,18 +65,9 @@ class HSTMessageAdmin(ReadOnlyAdmin):
     inlines = [DeliveryInline]
 
 
-class DeliveryAttemptInline(admin.TabularInline):
+class DeliveryAttemptInline(ReadOnlyTabularInline):
     model = DeliveryAttempt
-    extra = 0
     fields = ("number", "started_at", "finished_at", "outcome", "http_status", "detail")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Delivery)

@@ -8,6 +8,7 @@ added, changed or deleted here (the database refuses it anyway).
 from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 
+from ncb_cases.admin_read_only import ReadOnlyAdmin
 from ncb_cases.models import (
     AuditEvent,
     Case,
@@ -138,18 +139,9 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "actor", "actor_ncb", "action", "object_type", "case", "ip"]
     list_filter = ["action", "object_type", "actor_ncb"]
     list_select_related = ["actor", "actor_ncb", "case"]
     search_fields = ["actor__username", "case__reference", "object_public_id"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
