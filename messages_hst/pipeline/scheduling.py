@@ -43,7 +43,9 @@ def _recipients(document: Mapping) -> list[tuple[str, str]]:
     return result
 
 
-def schedule_delivery(message: HSTMessage, *, now: dt.datetime | None = None) -> list[Delivery]:
+def schedule_delivery(
+    message: HSTMessage, *, now: dt.datetime | None = None, save_status: bool = True
+) -> list[Delivery]:
     """Promise delivery of the approved `message` to each of its recipients.
 
     Call inside the approval's transaction (HST.md §7.1): writes one Delivery per recipient
@@ -51,7 +53,9 @@ def schedule_delivery(message: HSTMessage, *, now: dt.datetime | None = None) ->
     for a recipient the policy forbids (`pipeline.policy`), one OutboxEntry, sets the message
     QUEUED, and enqueues `dispatch_message` once the transaction commits. A recipient code
     that is no NCB known here is a ValidationError on `recipients` (nothing is written).
-    Four to six queries whatever the number of recipients.
+    Four to six queries whatever the number of recipients. With `save_status=False` the
+    message's status is only set on the object: the caller saves it with its own UPDATE of
+    the row (the approval, which writes the row anyway).
     """
     now = now or timezone.now()
     recipients = _recipients(message.document)
@@ -60,7 +64,9 @@ def schedule_delivery(message: HSTMessage, *, now: dt.datetime | None = None) ->
     codes = [code for code, _role in recipients]
     ncbs = {
         ncb.code: ncb
-        for ncb in NationalCentralBureau.objects.filter(code__in=codes).select_related("country")
+        for ncb in NationalCentralBureau.objects.filter(code__in=codes)
+        .select_related("country")
+        .order_by()  # not the model's ordering by country name: a sort for nothing
     }
     unknown = [code for code in codes if code not in ncbs]
     if unknown:
@@ -93,7 +99,10 @@ def schedule_delivery(message: HSTMessage, *, now: dt.datetime | None = None) ->
     deliveries = Delivery.objects.bulk_create(deliveries)
     OutboxEntry.objects.create(message=message, enqueued_at=now, enqueue_count=1)
     message.status = MessageStatus.QUEUED
-    HSTMessage.objects.filter(pk=message.pk).update(status=MessageStatus.QUEUED, updated_at=now)
+    if save_status:
+        HSTMessage.objects.filter(pk=message.pk).update(
+            status=MessageStatus.QUEUED, updated_at=now
+        )
     enqueue_on_commit("dispatch_message", [message.pk])
     return deliveries
 

@@ -208,6 +208,8 @@ def message_approve(
         message.approved_by = actor
         message.approved_at = now
         message.warnings_overridden = bool(problems)
+        # Deliveries + outbox first: the message then goes QUEUED in the one UPDATE below.
+        pipeline.schedule_delivery(message, save_status=False)
         message.save(
             update_fields=[
                 "document",
@@ -232,7 +234,6 @@ def message_approve(
         )
         if message.message_type == MessageType.CANCEL and message.supersedes:
             _mark_cancelled(message, actor=actor)
-        pipeline.schedule_delivery(message)
         if message.message_type == MessageType.REQUEST:
             tracking.track_sent_request(message)
         elif message.message_type == MessageType.REPLY:

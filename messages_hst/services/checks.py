@@ -36,9 +36,9 @@ def _recipient_problems(message: HSTMessage) -> list[Problem]:
         if isinstance(recipient, Mapping) and isinstance(recipient.get("ncb_code"), str)
     }
     known = set(
-        NationalCentralBureau.objects.filter(code__in=set(codes.values())).values_list(
-            "code", flat=True
-        )
+        NationalCentralBureau.objects.filter(code__in=set(codes.values()))
+        .order_by()  # no JOIN and sort for the model's ordering by country name
+        .values_list("code", flat=True)
     )
     problems = []
     for index, code in codes.items():

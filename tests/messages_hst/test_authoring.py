@@ -430,7 +430,7 @@ def test_errors_found_at_approval_block_it(pending, supervisor_fr):
 
 def test_a_failing_pipeline_rolls_the_approval_back(pending, supervisor_fr, monkeypatch):
     # given a pipeline that fails
-    def fail(message):
+    def fail(message, **kwargs):
         raise RuntimeError("broker gone")
 
     monkeypatch.setattr("messages_hst.pipeline.schedule_delivery", fail)
