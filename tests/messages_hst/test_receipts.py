@@ -4,7 +4,10 @@ this very message and these very bytes makes a delivery DELIVERED."""
 import json
 
 import pytest
+from django.utils import timezone
 
+from contacts.models import NCBPublicKey
+from contacts.services import ncb_public_key_revoke
 from messages_hst import signing
 from messages_hst.receipts import receipt_verify
 from ncb_cases.canonical import canonical_json_bytes
@@ -97,3 +100,44 @@ def test_an_unsigned_receipt_is_refused(delivery, de_key):
         "receipt is not signed",
         "missing",
     )
+
+
+def test_the_recipients_keyring_is_read_once_for_receipts_in_a_row(
+    delivery, de_key, django_assert_num_queries
+):
+    # given a first receipt verified (the keyring read and kept for a few seconds)
+    assert receipt_verify(delivery, receipt_bytes(delivery.message, key=de_key)).ok
+    again = receipt_bytes(delivery.message, key=de_key)
+
+    # when / then: the next receipt costs no query
+    with django_assert_num_queries(0):
+        assert receipt_verify(delivery, again).ok
+
+
+def test_a_key_revoked_in_this_process_is_refused_at_once(delivery, de_key):
+    # given a receipt verified with DE's key (the keyring kept)
+    assert receipt_verify(delivery, receipt_bytes(delivery.message, key=de_key)).ok
+
+    # when the key is revoked
+    ncb_public_key_revoke(key=NCBPublicKey.objects.get(ncb=delivery.recipient_ncb))
+
+    # then the next receipt signed with it is refused
+    check = receipt_verify(delivery, receipt_bytes(delivery.message, key=de_key))
+    assert not check.ok
+    assert check.detail == "receipt signed with a key not registered for the recipient NCB"
+
+
+def test_the_keyring_is_read_again_once_its_seconds_are_over(
+    delivery, de_key, settings, monkeypatch
+):
+    # given a keyring kept 5 s and a key revoked elsewhere (no signal in this process)
+    settings.HST_RECEIPT_KEYRING_SECONDS = 5
+    clock = [1000.0]
+    monkeypatch.setattr("messages_hst.receipts.time.monotonic", lambda: clock[0])
+    assert receipt_verify(delivery, receipt_bytes(delivery.message, key=de_key)).ok
+    NCBPublicKey.objects.filter(ncb=delivery.recipient_ncb).update(revoked_at=timezone.now())
+
+    # when / then: still the kept keyring within the seconds, the database's after them
+    assert receipt_verify(delivery, receipt_bytes(delivery.message, key=de_key)).ok
+    clock[0] += 5.5
+    assert not receipt_verify(delivery, receipt_bytes(delivery.message, key=de_key)).ok
