@@ -1,6 +1,6 @@
 """Reading a received body's envelope and telling whom it is for (before anything is stored,
 nothing here writes): the JSON object, its sender code and message id, and the recipient NCB
-hosted on this instance."""
+hosted on this instance (`directory.hosted_ncb`, re-exported here)."""
 
 import ipaddress
 import json
@@ -8,9 +8,11 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from contacts.choices import MessageTransport
 from contacts.models import NationalCentralBureau
+from messages_hst.inbox.directory import hosted_ncb
 from messages_hst.inbox.problems import problem
+
+__all__ = ["Envelope", "as_uuid", "client_ip", "hosted_ncb", "read_envelope", "resolve_recipient"]
 
 
 @dataclass(frozen=True)
@@ -75,17 +77,6 @@ def client_ip(value: str | None) -> str | None:
         return None
 
 
-def hosted_ncb(code: str | None) -> NationalCentralBureau | None:
-    """The NCB of `code` if it is hosted on this instance (transport `local`), else None."""
-    if not code:
-        return None
-    return (
-        NationalCentralBureau.objects.select_related("country")
-        .filter(code=code.strip().upper(), transport=MessageTransport.LOCAL)
-        .first()
-    )
-
-
 def resolve_recipient(
     recipient_code: str | None, document: dict[str, Any]
 ) -> tuple[NationalCentralBureau | None, list[dict[str, str]]]:
@@ -109,11 +100,8 @@ def resolve_recipient(
         for r in (recipients if isinstance(recipients, list) else [])
         if isinstance(r, dict) and isinstance(r.get("ncb_code"), str)
     }
-    hosted = list(
-        NationalCentralBureau.objects.select_related("country").filter(
-            code__in=codes, transport=MessageTransport.LOCAL
-        )
-    )
+    # One cached lookup per code (a message has a handful of recipients).
+    hosted = [ncb for code in sorted(codes) if (ncb := hosted_ncb(code)) is not None]
     if len(hosted) == 1:
         return hosted[0], []
     if not hosted:

@@ -35,10 +35,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from contacts.models import NationalCentralBureau
-from messages_hst import keys, signing
 from messages_hst.choices import InboundStatus, MessageType, SignatureStatus
-from messages_hst.inbox import alerts, effects, receipts
+from messages_hst.inbox import alerts, directory, effects, receipts
 from messages_hst.inbox.envelope import (
     Envelope,
     as_uuid,
@@ -68,6 +66,23 @@ ACCEPTED_STATUSES = (
     InboundStatus.REJECTED,
 )
 AUTOMATIC_TYPES = (MessageType.RECEIPT, MessageType.RESPONSE)
+# What the check writes on the stored row (never the bytes, written once by the insert).
+CHECKED_FIELDS = [
+    "sender_ncb",
+    "signature_status",
+    "kid",
+    "document",
+    "message_type",
+    "priority",
+    "subject",
+    "hst_case_id",
+    "in_reply_to",
+    "problems",
+    "status",
+    "case",
+    "receipt_bytes",
+    "processed_at",
+]
 
 
 @dataclass
@@ -118,10 +133,10 @@ def inbox_receive(
             envelope.document, envelope.sender_code, envelope.message_id, recipient_problems
         )
         return _store_refused(raw, refused, recipient, **context)
-    inbound = _store_original(raw, envelope, recipient, **context)
+    inbound, inserted = _store_original(raw, envelope, recipient, **context)
     if inbound.status == InboundStatus.CONFLICT:
         return InboxOutcome(409, None, list(inbound.problems), inbound)
-    return _check(inbound.pk, envelope, recipient_code, now=now or timezone.now())
+    return _check(inbound, inserted, envelope, recipient_code, now=now or timezone.now())
 
 
 # --- Storing the bytes -----------------------------------------------------------------------
@@ -159,17 +174,19 @@ def _store_refused(raw: bytes, envelope: Envelope, recipient, **context) -> Inbo
     return InboxOutcome(status, None, envelope.problems, inbound)
 
 
-def _store_original(raw: bytes, envelope: Envelope, recipient, **context) -> InboundMessage:
-    """Insert the row (committed) and return it; on a repeat, the original (or the CONFLICT
-    row when the body differs). See the module docstring, step 3."""
+def _store_original(
+    raw: bytes, envelope: Envelope, recipient, **context
+) -> tuple[InboundMessage, bool]:
+    """Insert the row (committed) and return it and True; on a repeat, the original (or the
+    CONFLICT row when the body differs) and False. See the module docstring, step 3."""
     inbound = _row(raw, envelope, recipient, **context)
+    try:
+        with transaction.atomic():
+            inbound.save()
+        return inbound, True
+    except IntegrityError:
+        pass
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                inbound.save()
-            return inbound
-        except IntegrityError:
-            pass
         # Waits for a check in progress on the original (it holds the row lock).
         original = InboundMessage.objects.select_for_update().get(
             sender_code=envelope.sender_code,
@@ -178,7 +195,7 @@ def _store_original(raw: bytes, envelope: Envelope, recipient, **context) -> Inb
             is_original=True,
         )
         if original.raw_sha256 == inbound.raw_sha256:
-            return original
+            return original, False
         if (
             original.status == InboundStatus.QUARANTINED
             and original.signature_status != SignatureStatus.OK
@@ -192,7 +209,7 @@ def _store_original(raw: bytes, envelope: Envelope, recipient, **context) -> Inb
             ]
             original.save(update_fields=["is_original", "problems"])
             inbound.save()
-            return inbound
+            return inbound, True
         # The same conflicting bytes again (a retry, a flood): kept and alerted once.
         earlier = InboundMessage.objects.filter(
             status=InboundStatus.CONFLICT,
@@ -202,7 +219,7 @@ def _store_original(raw: bytes, envelope: Envelope, recipient, **context) -> Inb
             raw_sha256=inbound.raw_sha256,
         ).first()
         if earlier is not None:
-            return earlier
+            return earlier, False
         inbound.is_original = False
         inbound.status = InboundStatus.CONFLICT
         inbound.document = envelope.document
@@ -218,27 +235,28 @@ def _store_original(raw: bytes, envelope: Envelope, recipient, **context) -> Inb
         inbound.save()
         _audit(inbound)
         alerts.security_alert(inbound=inbound, reason="conflicting body under a known id")
-        return inbound
+        return inbound, False
 
 
 # --- Checking, answering, applying -----------------------------------------------------------
 
 
 def _check(
-    pk: int, envelope: Envelope, recipient_code: str | None, *, now: dt.datetime
+    stored: InboundMessage,
+    inserted: bool,
+    envelope: Envelope,
+    recipient_code: str | None,
+    *,
+    now: dt.datetime,
 ) -> InboxOutcome:
     document = envelope.document
     with transaction.atomic():
-        inbound = (
-            InboundMessage.objects.select_for_update(of=("self",))
-            .select_related("recipient_ncb__country")
-            .get(pk=pk)
-        )
+        inbound = _locked(stored, inserted)
         if inbound.status in ACCEPTED_STATUSES:
             return InboxOutcome(200, bytes(inbound.receipt_bytes), [], inbound)
         first_check = inbound.status == InboundStatus.RECEIVED
-        sender = NationalCentralBureau.objects.filter(code=inbound.sender_code).first()
-        verdict = signing.verify_message(document, keys.sender_keyring(sender))
+        sender = directory.ncb_by_code(inbound.sender_code)
+        verdict = directory.verify_with_keyring(document, sender)
         inbound.sender_ncb = sender
         inbound.signature_status = verdict.status
         inbound.kid = (verdict.kid or "")[:16]
@@ -267,9 +285,25 @@ def _check(
         inbound.status = InboundStatus.PROCESSED if automatic else InboundStatus.TRIAGE
         inbound.processed_at = now
         effects.apply_effects(inbound, document, now=now)
-        inbound.save()
+        inbound.save(update_fields=CHECKED_FIELDS)
         _audit(inbound)
         return InboxOutcome(201, bytes(inbound.receipt_bytes), [], inbound)
+
+
+def _locked(stored: InboundMessage, inserted: bool) -> InboundMessage:
+    """The row, locked for this check. A row this call just inserted is locked by reading its
+    status alone (not its bytes again) and used as it is, unless another caller checked it
+    meanwhile; any other row is read afresh. The recipient NCB (with its country, for the
+    receipt) is the one already resolved."""
+    rows = InboundMessage.objects.select_for_update(of=("self",))
+    if inserted:
+        status = rows.filter(pk=stored.pk).values_list("status", flat=True).get()
+        if status == stored.status:
+            return stored
+    inbound = rows.get(pk=stored.pk)
+    if stored.recipient_ncb_id == inbound.recipient_ncb_id:
+        inbound.recipient_ncb = stored.recipient_ncb
+    return inbound
 
 
 def _text(value, length: int) -> str:
@@ -281,7 +315,7 @@ def _text(value, length: int) -> str:
 def _quarantine(inbound: InboundMessage, found: list[dict], *, alert: bool) -> InboxOutcome:
     inbound.status = InboundStatus.QUARANTINED
     inbound.problems = found
-    inbound.save()
+    inbound.save(update_fields=CHECKED_FIELDS)
     _audit(inbound)
     if alert:
         alerts.security_alert(inbound=inbound, reason=f"signature {inbound.signature_status}")
