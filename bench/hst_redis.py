@@ -2,7 +2,9 @@
 
 The machine's shared Redis is used by others: a test that stops "the broker" stops this one,
 started for its two instances only, without persistence (`--save '' --appendonly no`), so a
-restart comes back empty, as a broker that lost its queues. Not a scenario (no `run`).
+restart comes back empty, as a broker that lost its queues. The benchmark starts it with
+`appendonly=True` instead: an append-only file synced every second, what production's broker
+runs (docker-compose.yml), so its figures include that cost. Not a scenario (no `run`).
 """
 
 from __future__ import annotations
@@ -35,7 +37,9 @@ def free_port() -> int:
 class PrivateRedis:
     """One redis-server process; `stop()` and `start()` again on the same port."""
 
-    def __init__(self, directory: Path, port: int | None = None) -> None:
+    def __init__(
+        self, directory: Path, port: int | None = None, *, appendonly: bool = False
+    ) -> None:
         binary = redis_server_binary()
         if binary is None:
             raise RuntimeError("redis-server is not installed")
@@ -43,6 +47,7 @@ class PrivateRedis:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.port = port or free_port()
+        self.appendonly = appendonly
         self.process: subprocess.Popen | None = None
 
     @property
@@ -69,7 +74,9 @@ class PrivateRedis:
                     "--save",
                     "",
                     "--appendonly",
-                    "no",
+                    "yes" if self.appendonly else "no",
+                    "--appendfsync",
+                    "everysec",
                     "--dir",
                     str(self.directory),
                 ],

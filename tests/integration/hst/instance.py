@@ -51,6 +51,11 @@ class Instance:
     worker_concurrency: int = 2
     worker_pool: str = "prefork"
     web_workers: int = 2
+    # Benchmark options (None / 1: what production runs): the Celery worker's prefetch
+    # multiplier (the settings' CELERY_WORKER_PREFETCH_MULTIPLIER when None) and gunicorn's
+    # threads per web worker (1: the sync worker).
+    worker_prefetch_multiplier: int | None = None
+    web_threads: int = 1
     beat: bool = True
     tokens: dict[str, str] = field(default_factory=dict)
     case_id: str | None = None
@@ -133,6 +138,7 @@ class Instance:
                 "ncb_cases.wsgi:application",
                 f"--bind=127.0.0.1:{self.port}",
                 f"--workers={self.web_workers}",
+                f"--threads={self.web_threads}",
                 "--timeout=60",
                 "--graceful-timeout=5",
                 "--access-logfile=-",
@@ -195,6 +201,8 @@ class Instance:
             "--without-mingle",
             "--without-heartbeat",
         ]
+        if self.worker_prefetch_multiplier is not None:
+            command.append(f"--prefetch-multiplier={self.worker_prefetch_multiplier}")
         if self.beat:
             command += ["--beat", f"--schedule={self.directory / 'celerybeat-schedule'}"]
         log_path = self.directory / "worker.log"

@@ -94,6 +94,8 @@ def start_two_instances(
     worker_concurrency: int = 2,
     worker_pool: str = "prefork",
     web_workers: int = 2,
+    web_threads: int = 1,
+    worker_prefetch_multiplier: int | None = None,
     beat: bool = True,
     extra_env: dict[str, str] | None = None,
 ) -> Iterator[TwoInstances]:
@@ -104,6 +106,8 @@ def start_two_instances(
     seed; `debug` runs with DEBUG on
     (pages with static files served, as `make run`); `extra_env` is added to both
     environments (e.g. `HST_RELAY_INTERVAL_SECONDS`, `HST_PEER_TIMEOUT_SECONDS`).
+    `web_threads` (gunicorn's threads per worker) and `worker_prefetch_multiplier` (the Celery
+    worker's; None: the settings') are the benchmark's process options; tests keep the defaults.
     """
     base_dir = Path(base_dir)
     ports = ports or (free_port(), free_port())
@@ -131,6 +135,8 @@ def start_two_instances(
                     worker_concurrency=worker_concurrency,
                     worker_pool=worker_pool,
                     web_workers=web_workers,
+                    web_threads=web_threads,
+                    worker_prefetch_multiplier=worker_prefetch_multiplier,
                     beat=beat,
                 )
             )
@@ -194,6 +200,8 @@ def _prepare(
     worker_concurrency: int,
     worker_pool: str,
     web_workers: int,
+    web_threads: int,
+    worker_prefetch_multiplier: int | None,
     beat: bool,
 ) -> Instance:
     directory = spec.directory
@@ -226,6 +234,8 @@ def _prepare(
         worker_concurrency=worker_concurrency,
         worker_pool=worker_pool,
         web_workers=web_workers,
+        web_threads=web_threads,
+        worker_prefetch_multiplier=worker_prefetch_multiplier,
         beat=beat,
         queue=queue,
         public_key=signing.public_key_to_text(key),
