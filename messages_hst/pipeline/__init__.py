@@ -3,6 +3,7 @@
 Stages
     approval ─ schedule_delivery ─▶ outbox + one Delivery per recipient (same transaction)
     dispatch_message task ─ message_dispatch ─▶ signed once, deliveries due, outbox processed
+                            (with every other open outbox entry, up to HST_DISPATCH_BATCH)
     deliver task ─ delivery_attempt ─▶ transport ─▶ receipt verified ─▶ state recorded
     beat ─ outbox_relay ─▶ re-enqueues whatever was left behind
     supervisor ─ delivery_requeue ─▶ a DEAD or REJECTED delivery back to PENDING (audited)

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -124,18 +125,27 @@ def sign_message_once(message: HSTMessage, now: dt.datetime) -> list[str]:
     return ["signed_bytes", "digest", "kid", "rendering", "signed_at"]
 
 
-def message_dispatch(message_pk: int, *, now: dt.datetime | None = None) -> HSTMessage | None:
-    """Sign the message once and hand its pending deliveries to the `deliver` task.
+def dispatch_batch() -> int:
+    """How many messages one dispatch signs at most (setting HST_DISPATCH_BATCH, default 50)."""
+    return max(int(getattr(settings, "HST_DISPATCH_BATCH", 50)), 1)
 
-    Idempotent (the dispatch task may run twice: a redelivery, the relay): the message row is
-    locked, a message already dispatched (outbox processed) is left alone, signing happens
+
+def message_dispatch(message_pk: int, *, now: dt.datetime | None = None) -> HSTMessage | None:
+    """Sign the message once and hand its pending deliveries to the `deliver` task, and do the
+    same, in the same transaction, for other messages whose outbox entry is still open (up
+    to `dispatch_batch()` in all, those another dispatch holds skipped): under load one task
+    signs what the approvals of the last moments queued, and their own tasks, finding their
+    outbox entry processed, have nothing left to do.
+
+    Idempotent (the dispatch task may run twice: a redelivery, the relay): the message rows
+    are locked, a message already dispatched (outbox processed) is left alone, signing happens
     once. In one transaction: signature fields, status DISPATCHED, the pending deliveries due
-    now, the outbox entry processed; `deliver` is enqueued for each after the commit (a lost
+    now, the outbox entries processed; `deliver` is enqueued for each after the commit (a lost
     enqueue is found by the relay through `next_attempt_at`). A message cancelled meanwhile is
     still sent (its CANCEL refers to it) and stays CANCELLED; one that is not approved at all
     only gets its outbox entry closed. A document that cannot be signed or rendered (a
     ValueError: the same at every try) makes its pending deliveries DEAD with an alert.
-    Returns the message, or None if it does not exist.
+    Returns the message `message_pk`, or None if it does not exist.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -150,28 +160,53 @@ def message_dispatch(message_pk: int, *, now: dt.datetime | None = None) -> HSTM
         outbox = getattr(message, "outbox", None)
         if outbox is not None and outbox.processed_at is not None:
             return message
-        if message.status in DISPATCHABLE:
-            try:
-                fields = sign_message_once(message, now)
-            except ValueError as error:  # no canonical form, no rendering: never will have
-                _undeliverable(message, f"the message cannot be signed ({type(error).__name__})")
-                OutboxEntry.objects.filter(message=message).update(processed_at=now)
-                return message
-            due = list(
-                Delivery.objects.filter(
-                    message=message, status=DeliveryStatus.PENDING, next_attempt_at__isnull=True
-                ).values_list("pk", flat=True)
+        batch = [message]
+        if outbox is not None and dispatch_batch() > 1:
+            batch += list(
+                HSTMessage.objects.select_related("outbox")
+                .select_for_update(of=("self",), skip_locked=True)
+                .filter(outbox__processed_at__isnull=True)
+                .exclude(pk=message.pk)
+                .order_by("outbox__pk")[: dispatch_batch() - 1]
             )
-            if due:
-                Delivery.objects.filter(pk__in=due).update(next_attempt_at=now, updated_at=now)
-            if message.status in (MessageStatus.APPROVED, MessageStatus.QUEUED):
-                message.status = MessageStatus.DISPATCHED
-            message.dispatched_at = message.dispatched_at or now
-            message.save(update_fields=[*fields, "status", "dispatched_at", "updated_at"])
-            enqueue_on_commit("deliver", due)
-        if outbox is not None:
-            OutboxEntry.objects.filter(pk=outbox.pk).update(processed_at=now)
+        _dispatch(batch, now)
     return message
+
+
+def _dispatch(messages: list[HSTMessage], now: dt.datetime) -> None:
+    """Sign each of `messages` (locked), make their pending deliveries due, close their
+    outbox entries and enqueue the deliveries on commit: 3 statements + 1 per message."""
+    signed = []
+    for message in messages:
+        if message.status not in DISPATCHABLE:
+            continue
+        try:
+            fields = sign_message_once(message, now)
+        except ValueError as error:  # no canonical form, no rendering: never will have
+            _undeliverable(message, f"the message cannot be signed ({type(error).__name__})")
+            continue
+        if message.status in (MessageStatus.APPROVED, MessageStatus.QUEUED):
+            message.status = MessageStatus.DISPATCHED
+        message.dispatched_at = message.dispatched_at or now
+        message.save(update_fields=[*fields, "status", "dispatched_at", "updated_at"])
+        signed.append(message.pk)
+    due = []
+    if signed:
+        due = list(
+            Delivery.objects.filter(
+                message_id__in=signed,
+                status=DeliveryStatus.PENDING,
+                next_attempt_at__isnull=True,
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    if due:
+        Delivery.objects.filter(pk__in=due).update(next_attempt_at=now, updated_at=now)
+    OutboxEntry.objects.filter(
+        message_id__in=[message.pk for message in messages], processed_at__isnull=True
+    ).update(processed_at=now)
+    enqueue_on_commit("deliver", due)
 
 
 def _undeliverable(message: HSTMessage, reason: str) -> None:

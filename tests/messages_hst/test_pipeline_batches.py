@@ -1,0 +1,145 @@
+"""One dispatch signs every message whose outbox entry is open (bounded), so that under load
+one task and one commit serve the approvals of the last moments."""
+
+import threading
+
+import pytest
+from django.db import connection, connections, transaction
+
+from messages_hst.choices import DeliveryStatus, MessageStatus
+from messages_hst.models import Delivery, HSTMessage, OutboxEntry
+from messages_hst.pipeline import message_dispatch, schedule_delivery
+from tests.messages_hst.pipeline_support import approved_message, enqueued
+
+
+def _scheduled(ncb, count):
+    messages = [approved_message(ncb) for _ in range(count)]
+    for message in messages:
+        schedule_delivery(message)
+    return messages
+
+
+@pytest.mark.django_db
+def test_one_dispatch_signs_every_queued_message_and_enqueues_all_their_deliveries(
+    ncb_fr, ncb_de, django_capture_on_commit_callbacks
+):
+    # given three approved messages, their dispatch tasks not run yet
+    first, second, third = _scheduled(ncb_fr, 3)
+
+    # when the first one's task runs
+    with django_capture_on_commit_callbacks() as callbacks:
+        message_dispatch(first.pk)
+
+    # then all three are signed and dispatched, each delivery enqueued once
+    for message in (first, second, third):
+        message.refresh_from_db()
+        assert message.status == MessageStatus.DISPATCHED
+        assert message.signed_bytes
+        assert message.rendering
+        assert OutboxEntry.objects.get(message=message).processed_at is not None
+    deliveries = Delivery.objects.filter(message__in=(first, second, third)).order_by("pk")
+    assert all(delivery.next_attempt_at is not None for delivery in deliveries)
+    assert enqueued(callbacks) == [("deliver", delivery.pk, None) for delivery in deliveries]
+
+
+@pytest.mark.django_db
+def test_the_other_messages_own_dispatch_then_changes_nothing_and_enqueues_nothing(
+    ncb_fr, ncb_de, django_capture_on_commit_callbacks
+):
+    # given a message signed by another message's dispatch
+    first, second = _scheduled(ncb_fr, 2)
+    message_dispatch(first.pk)
+    signed = HSTMessage.objects.get(pk=second.pk)
+
+    # when its own task runs
+    with django_capture_on_commit_callbacks() as callbacks:
+        message_dispatch(second.pk)
+
+    # then
+    again = HSTMessage.objects.get(pk=second.pk)
+    assert bytes(again.signed_bytes) == bytes(signed.signed_bytes)
+    assert again.signed_at == signed.signed_at
+    assert callbacks == []
+
+
+@pytest.mark.django_db
+def test_a_dispatch_takes_at_most_its_batch(ncb_fr, ncb_de, settings):
+    # given a batch of 2 and three queued messages
+    settings.HST_DISPATCH_BATCH = 2
+    first, second, third = _scheduled(ncb_fr, 3)
+
+    # when
+    message_dispatch(third.pk)
+
+    # then the message of the task and the oldest other one, not the last
+    statuses = dict(HSTMessage.objects.values_list("pk", "status"))
+    assert statuses[third.pk] == statuses[first.pk] == MessageStatus.DISPATCHED
+    assert statuses[second.pk] == MessageStatus.QUEUED
+    assert OutboxEntry.objects.get(message=second).processed_at is None
+
+
+@pytest.mark.django_db
+def test_a_message_that_cannot_be_signed_does_not_hold_back_the_others(ncb_fr, ncb_de):
+    # given an unsignable message (an integer beyond JSON's safe range) queued with a good one
+    good = approved_message(ncb_fr)
+    bad = approved_message(ncb_fr, x_count=2**60)
+    schedule_delivery(good)
+    schedule_delivery(bad)
+
+    # when
+    message_dispatch(bad.pk)
+
+    # then
+    assert bad.deliveries.get().status == DeliveryStatus.DEAD
+    good.refresh_from_db()
+    assert good.status == MessageStatus.DISPATCHED
+    assert good.deliveries.get().next_attempt_at is not None
+    assert not OutboxEntry.objects.filter(processed_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 4])
+def test_a_dispatch_costs_a_fixed_number_of_statements_plus_one_per_message(
+    ncb_fr, ncb_de, django_assert_num_queries, count
+):
+    # given
+    messages = _scheduled(ncb_fr, count)
+
+    # when / then: (savepoint) lock it, lock the others, one UPDATE per message, the due
+    # deliveries (select + update), the outbox entries (+ savepoint release)
+    with django_assert_num_queries(7 + count):
+        message_dispatch(messages[0].pk)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_message_another_dispatch_holds_is_skipped_not_waited_for(ncb_fr, ncb_de):
+    # given two queued messages, the second locked by another transaction
+    first, second = _scheduled(ncb_fr, 2)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                HSTMessage.objects.select_for_update().get(pk=second.pk)
+                locked.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert locked.wait(10)
+    try:
+        # when the first one's dispatch runs meanwhile
+        message_dispatch(first.pk)
+    finally:
+        release.set()
+        holder.join()
+
+    # then it did not wait for the second one, left to its own task
+    statuses = dict(HSTMessage.objects.values_list("pk", "status"))
+    assert statuses[first.pk] == MessageStatus.DISPATCHED
+    assert statuses[second.pk] == MessageStatus.QUEUED
+    message_dispatch(second.pk)
+    assert HSTMessage.objects.get(pk=second.pk).status == MessageStatus.DISPATCHED
