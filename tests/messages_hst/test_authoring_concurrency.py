@@ -23,10 +23,11 @@ pytestmark = pytest.mark.skipif(
 def test_two_approvals_at_once_send_the_message_once(
     transactional_db, compose, officer_fr, supervisor_fr, ncb_fr, case_fr, monkeypatch
 ):
-    # given a message awaiting approval, two supervisors, and no broker
-    monkeypatch.setattr("messages_hst.pipeline.queueing.enqueue", lambda *args, **kw: True)
+    # given a message awaiting approval, two supervisors, and no broker (from now on: the
+    # compose fixture records its own enqueue)
     message = compose(officer_fr, case_fr, "INFO")
     message = services.message_submit(actor=officer_fr, message=message)
+    monkeypatch.setattr("messages_hst.pipeline.queueing.enqueue", lambda *args, **kw: True)
     other = officer_user("supervisor_fr_2", ncb_fr, "SUPERVISOR")
     start = threading.Barrier(2)
     outcomes, failures = [], []
