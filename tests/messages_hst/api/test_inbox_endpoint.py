@@ -193,3 +193,26 @@ def test_inbox_is_throttled_per_client_address(inbox_url, ncb_de, monkeypatch):
     assert statuses[-1] == 429
     assert InboundMessage.objects.count() == 2
     cache.clear()
+
+
+def test_inbox_throttle_counts_per_window_and_says_when_to_retry(inbox_url, ncb_de, monkeypatch):
+    from django.core.cache import cache
+
+    from messages_hst.api.views.inbox import InboxThrottle
+
+    # given a rate of two posts a minute, 10 s into a minute
+    cache.clear()
+    monkeypatch.setattr(InboxThrottle, "THROTTLE_RATES", {"hst-inbox": "2/min"})
+    clock = {"now": 60_000.0 + 10}
+    monkeypatch.setattr(InboxThrottle, "timer", lambda self: clock["now"])
+
+    # when three bodies come within that minute, and one more in the next minute
+    within = [post(inbox_url, b"{}") for _ in range(3)]
+    clock["now"] += 50
+    next_minute = post(inbox_url, b"{}")
+
+    # then the third is refused, told to retry when the window ends, and the next is counted anew
+    assert [response.status_code == 429 for response in within] == [False, False, True]
+    assert within[-1]["Retry-After"] == "50"
+    assert next_minute.status_code != 429
+    cache.clear()
