@@ -69,6 +69,26 @@ def deliver(delivery_pk: int) -> str | None:
     return delivery.status if delivery is not None else None
 
 
+@shared_task(
+    name="messages_hst.tasks.deliver_batch",
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def deliver_batch(delivery_pks: list[int]) -> dict[str, int]:
+    """One attempt of each of `delivery_pks` that is due, one after the other, each claimed
+    and recorded on its own as `deliver` does (`pipeline.delivery_attempts`). Idempotent.
+    Returns how many deliveries ended in each status ("skipped": nothing to do)."""
+    from messages_hst.pipeline import delivery_attempts
+
+    counts: dict[str, int] = {}
+    for delivery in delivery_attempts(delivery_pks):
+        status = delivery.status if delivery is not None else "skipped"
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
 @shared_task(name="messages_hst.tasks.relay_outbox", autoretry_for=(OperationalError,))
 def relay_outbox() -> int:
     """Re-enqueue what a broker outage or a lost worker left behind (beat, every minute; see

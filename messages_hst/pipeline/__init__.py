@@ -5,6 +5,7 @@ Stages
     dispatch_message task ─ message_dispatch ─▶ signed once, deliveries due, outbox processed
                             (with every other open outbox entry, up to HST_DISPATCH_BATCH)
     deliver task ─ delivery_attempt ─▶ transport ─▶ receipt verified ─▶ state recorded
+    deliver_batch task ─ the same for up to HST_DELIVER_BATCH deliveries a dispatch made due
     beat ─ outbox_relay ─▶ re-enqueues whatever was left behind
     supervisor ─ delivery_requeue ─▶ a DEAD or REJECTED delivery back to PENDING (audited)
 
@@ -51,7 +52,12 @@ relay (`queueing.enqueue`).
 """
 
 from messages_hst.pipeline.alerts import delivery_alert
-from messages_hst.pipeline.attempts import delivery_attempt, retry_delay, sending_stale_after
+from messages_hst.pipeline.attempts import (
+    delivery_attempt,
+    delivery_attempts,
+    retry_delay,
+    sending_stale_after,
+)
 from messages_hst.pipeline.policy import DEADLINES, DEFAULT_DEADLINE, blocked_reason, deadline_for
 from messages_hst.pipeline.relay import outbox_relay, relay_after
 from messages_hst.pipeline.requeue import delivery_requeue
@@ -64,6 +70,7 @@ __all__ = [
     "deadline_for",
     "delivery_alert",
     "delivery_attempt",
+    "delivery_attempts",
     "delivery_requeue",
     "message_dispatch",
     "outbox_relay",

@@ -117,6 +117,20 @@ def delivery_attempt(
     return _record(delivery, number, now, finished, result)
 
 
+def delivery_attempts(delivery_pks: list[int]) -> list[Delivery | None]:
+    """`delivery_attempt` for each of `delivery_pks` in turn (the `deliver_batch` task). If
+    one raises, the ones after it are enqueued as `deliver` tasks of their own (they do not
+    wait for the relay) and the error goes up (the task's retry finds the first ones done)."""
+    results: list[Delivery | None] = []
+    for index, pk in enumerate(delivery_pks):
+        try:
+            results.append(delivery_attempt(pk))
+        except Exception:
+            enqueue_on_commit("deliver", list(delivery_pks[index + 1 :]))
+            raise
+    return results
+
+
 def _record(
     delivery: Delivery,
     number: int,

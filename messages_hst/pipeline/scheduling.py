@@ -20,7 +20,7 @@ from messages_hst.formatting import render_text
 from messages_hst.models import Delivery, HSTMessage, OutboxEntry
 from messages_hst.pipeline.alerts import delivery_alert
 from messages_hst.pipeline.policy import blocked_reason, deadline_for, provider_rules
-from messages_hst.pipeline.queueing import enqueue_on_commit
+from messages_hst.pipeline.queueing import enqueue_deliveries_on_commit, enqueue_on_commit
 from ncb_cases.canonical import canonical_json_bytes
 
 # A message in one of these is sent (a CANCELLED one too: the CANCEL that supersedes it is
@@ -206,7 +206,9 @@ def _dispatch(messages: list[HSTMessage], now: dt.datetime) -> None:
     OutboxEntry.objects.filter(
         message_id__in=[message.pk for message in messages], processed_at__isnull=True
     ).update(processed_at=now)
-    enqueue_on_commit("deliver", due)
+    # One message (light load): a task per delivery, its recipients served in parallel;
+    # several: tasks of a few deliveries each, fewer broker round trips per message.
+    enqueue_deliveries_on_commit(due, batched=len(messages) > 1)
 
 
 def _undeliverable(message: HSTMessage, reason: str) -> None:

@@ -6,10 +6,11 @@ import threading
 import pytest
 from django.db import connection, connections, transaction
 
-from messages_hst.choices import DeliveryStatus, MessageStatus
+from messages_hst.choices import AttemptOutcome, DeliveryStatus, MessageStatus
 from messages_hst.models import Delivery, HSTMessage, OutboxEntry
-from messages_hst.pipeline import message_dispatch, schedule_delivery
-from tests.messages_hst.pipeline_support import approved_message, enqueued
+from messages_hst.pipeline import delivery_attempts, message_dispatch, schedule_delivery
+from messages_hst.transports import TransportResult
+from tests.messages_hst.pipeline_support import approved_message, enqueued, ncb
 
 
 def _scheduled(ncb, count):
@@ -30,7 +31,7 @@ def test_one_dispatch_signs_every_queued_message_and_enqueues_all_their_deliveri
     with django_capture_on_commit_callbacks() as callbacks:
         message_dispatch(first.pk)
 
-    # then all three are signed and dispatched, each delivery enqueued once
+    # then all three are signed and dispatched, their deliveries enqueued in one batch task
     for message in (first, second, third):
         message.refresh_from_db()
         assert message.status == MessageStatus.DISPATCHED
@@ -39,7 +40,7 @@ def test_one_dispatch_signs_every_queued_message_and_enqueues_all_their_deliveri
         assert OutboxEntry.objects.get(message=message).processed_at is not None
     deliveries = Delivery.objects.filter(message__in=(first, second, third)).order_by("pk")
     assert all(delivery.next_attempt_at is not None for delivery in deliveries)
-    assert enqueued(callbacks) == [("deliver", delivery.pk, None) for delivery in deliveries]
+    assert enqueued(callbacks) == [("deliver_batch", [d.pk for d in deliveries], None)]
 
 
 @pytest.mark.django_db
@@ -143,3 +144,95 @@ def test_a_message_another_dispatch_holds_is_skipped_not_waited_for(ncb_fr, ncb_
     assert statuses[second.pk] == MessageStatus.QUEUED
     message_dispatch(second.pk)
     assert HSTMessage.objects.get(pk=second.pk).status == MessageStatus.DISPATCHED
+
+
+@pytest.mark.django_db
+def test_many_deliveries_are_enqueued_by_chunks_of_the_batch_size(
+    ncb_fr, ncb_de, settings, django_capture_on_commit_callbacks
+):
+    # given five queued messages and batches of two deliveries
+    settings.HST_DELIVER_BATCH = 2
+    messages = _scheduled(ncb_fr, 5)
+
+    # when
+    with django_capture_on_commit_callbacks() as callbacks:
+        message_dispatch(messages[0].pk)
+
+    # then
+    pks = list(Delivery.objects.order_by("pk").values_list("pk", flat=True))
+    assert enqueued(callbacks) == [
+        ("deliver_batch", pks[0:2], None),
+        ("deliver_batch", pks[2:4], None),
+        ("deliver_batch", pks[4:5], None),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_lone_message_to_two_recipients_gets_a_task_per_delivery(
+    ncb_fr, ncb_de, django_capture_on_commit_callbacks
+):
+    # given (its recipients are served in parallel, as before batches)
+    ncb("IT", "ITA", "Rome")
+    message = approved_message(ncb_fr, recipients=("DE", "IT"))
+    schedule_delivery(message)
+
+    # when
+    with django_capture_on_commit_callbacks() as callbacks:
+        message_dispatch(message.pk)
+
+    # then
+    pks = list(message.deliveries.order_by("pk").values_list("pk", flat=True))
+    assert enqueued(callbacks) == [("deliver", pk, None) for pk in pks]
+
+
+def _due_deliveries(ncb, count):
+    pks = []
+    for message in _scheduled(ncb, count):
+        message_dispatch(message.pk)
+        pks.append(message.deliveries.get().pk)
+    return pks
+
+
+@pytest.mark.django_db
+def test_the_batch_task_attempts_each_delivery_on_its_own(ncb_fr, ncb_de, monkeypatch):
+    # given three due deliveries, the second already claimed by another worker
+    from messages_hst import tasks
+
+    pks = _due_deliveries(ncb_fr, 3)
+    Delivery.objects.filter(pk=pks[1]).update(status=DeliveryStatus.SENDING)
+    sent = []
+
+    class Recorder:
+        def send(self, delivery, signed_bytes):
+            sent.append(delivery.pk)
+            return TransportResult(AttemptOutcome.HANDED_OVER, detail="written")
+
+    monkeypatch.setattr("messages_hst.pipeline.attempts.transport_for", lambda ncb: Recorder())
+
+    # when
+    counts = tasks.deliver_batch.run(pks)
+
+    # then the first and the third were sent and recorded, the claimed one left alone
+    assert sent == [pks[0], pks[2]]
+    assert counts == {DeliveryStatus.AWAITING_RECEIPT: 2, "skipped": 1}
+    assert Delivery.objects.get(pk=pks[0]).attempt_log.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_failing_delivery_hands_the_rest_of_its_batch_to_tasks_of_their_own(
+    ncb_fr, ncb_de, monkeypatch, django_capture_on_commit_callbacks
+):
+    # given three due deliveries and an attempt that fails on the first one
+    pks = _due_deliveries(ncb_fr, 3)
+
+    def broken(pk, **kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr("messages_hst.pipeline.attempts.delivery_attempt", broken)
+
+    # when
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(RuntimeError):
+        delivery_attempts(pks)
+
+    # then the two others are enqueued on their own
+    assert enqueued(callbacks) == [("deliver", pks[1], None), ("deliver", pks[2], None)]
