@@ -13,7 +13,9 @@ as a management command would. Not a scenario (no `run`): `bench.hst` and the fa
   `bench_approver_<ncb>`: officer and supervisor, created if missing): four eyes.
 - `approve --batch B [--interval S] [--slice I/K]`: `messages_hst.services.message_approve` on
   each message of the batch still awaiting approval (slice I of K by primary key, so K
-  processes share a batch), one transaction each, S seconds apart (0: as fast as possible).
+  processes share a batch), one transaction each, S seconds apart (0: as fast as possible);
+  `--start-at T` (epoch seconds): the first approval not before T, so that K processes started
+  together begin together, once Python and Django are loaded.
   That call freezes the message and writes its deliveries and outbox row; the pipeline
   (format, sign, deliver, receipt) runs in the instance's Celery workers from there.
 - `summary --batch B`: the batch's messages by status and deliveries by status.
@@ -178,7 +180,9 @@ def prepare(*, batch: str, count: int, sender_code: str, recipient_code: str) ->
     return {"batch": batch, "prepared": count}
 
 
-def approve(*, batch: str, interval: float, part: int, parts: int) -> dict:
+def approve(
+    *, batch: str, interval: float, part: int, parts: int, start_at: float | None = None
+) -> dict:
     """Approve the batch's messages still awaiting approval (this process's slice).
 
     The result carries, per message id, the moment (epoch seconds) its approval committed:
@@ -203,13 +207,16 @@ def approve(*, batch: str, interval: float, part: int, parts: int) -> dict:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+    pending = list(pending)
+    if start_at is not None:  # K processes begin together, their start-up done
+        time.sleep(max(0.0, start_at - time.time()))
     errors: dict[str, int] = {}
     approved = 0
     started = time.perf_counter()
     started_at = time.time()
     committed: dict[str, float] = {}
     next_at = started
-    for pk in list(pending):
+    for pk in pending:
         if interval:
             pause = next_at - time.perf_counter()
             if pause > 0:
@@ -314,6 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     approve_parser.add_argument("--batch", required=True)
     approve_parser.add_argument("--interval", type=float, default=0.0, help="seconds apart")
     approve_parser.add_argument("--slice", default="0/1", help="I/K: this process's share")
+    approve_parser.add_argument("--start-at", type=float, help="epoch seconds: begin then")
     summary_parser = commands.add_parser("summary")
     summary_parser.add_argument("--batch", required=True)
     arguments = parser.parse_args(argv)
@@ -332,7 +340,11 @@ def main(argv: list[str] | None = None) -> int:
     elif arguments.command == "approve":
         part, parts = (int(value) for value in arguments.slice.split("/"))
         result = approve(
-            batch=arguments.batch, interval=arguments.interval, part=part, parts=parts
+            batch=arguments.batch,
+            interval=arguments.interval,
+            part=part,
+            parts=parts,
+            start_at=arguments.start_at,
         )
     else:
         result = summary(batch=arguments.batch)

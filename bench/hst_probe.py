@@ -182,6 +182,21 @@ def delivery_times(db: InstanceDatabase, batch: str) -> list[DeliveryTimes]:
     ]
 
 
+def failed_attempts(db: InstanceDatabase, batch: str) -> dict[str, int]:
+    """The batch's attempts that did not deliver, counted by "outcome http-status: detail"
+    (a retried delivery is slower and says why; the benchmark prints them)."""
+    rows = db.rows(
+        "SELECT a.outcome, a.http_status, SUBSTR(a.detail, 1, 80), COUNT(*) "
+        "FROM messages_hst_deliveryattempt a "
+        "JOIN messages_hst_delivery d ON d.id = a.delivery_id "
+        "JOIN messages_hst_hstmessage m ON m.id = d.message_id "
+        "WHERE m.subject LIKE %s AND a.outcome NOT IN ('DELIVERED', 'HANDED_OVER') "
+        "GROUP BY a.outcome, a.http_status, SUBSTR(a.detail, 1, 80)",
+        [_like(batch)],
+    )
+    return {f"{outcome} {status or '-'}: {detail}": n for outcome, status, detail, n in rows}
+
+
 def attempt_gaps(db: InstanceDatabase, batch: str) -> list[list[float]]:
     """Per delivery of the batch, the seconds between the starts of consecutive attempts."""
     rows = db.rows(

@@ -43,6 +43,8 @@ class HstFigures:
     light_messages: int = 0
     light_interval_seconds: float = LIGHT_INTERVAL_SECONDS
     light_delivered: int = 0
+    failed_attempts: dict[str, int] = field(default_factory=dict)
+    light_failed_attempts: dict[str, int] = field(default_factory=dict)
     light_received: int = 0
     light_duplicated: int = 0
     latency_p50_ms: float = 0.0
@@ -98,6 +100,7 @@ def report(figures: HstFigures, *, out=print) -> Path:
         f"{figures.received:,}, duplicated {figures.duplicated}, approval errors "
         f"{figures.approval_errors or 'none'}: zero loss {verdict(figures.zero_loss)}"
     )
+    _failed(figures.failed_attempts, out)
     _stages(figures.throughput_stages_ms, out)
     out(
         f"  light load: {figures.light_messages} messages, one every "
@@ -108,6 +111,7 @@ def report(figures: HstFigures, *, out=print) -> Path:
         f"    approval -> receipt recorded  p50 {figures.latency_p50_ms:8.1f} ms  "
         f"p95 {figures.latency_p95_ms:8.1f} ms  max {figures.latency_max_ms:8.1f} ms"
     )
+    _failed(figures.light_failed_attempts, out)
     _stages(figures.light_stages_ms, out)
     directory = probe.var_dir() / "bench"
     directory.mkdir(parents=True, exist_ok=True)
@@ -132,7 +136,7 @@ def configuration(figures: HstFigures) -> str:
     return (
         f"{figures.approvers} approving processes; per instance Celery {figures.worker_pool} "
         f"x{figures.worker_concurrency} (prefetch multiplier {figures.prefetch_multiplier}, "
-        f"acks late), gunicorn {figures.web_workers} workers x{figures.web_threads} threads; "
+        f"acks late), gunicorn {figures.web_workers} workers x{figures.web_threads} thread(s); "
         f"PostgreSQL {durability}; broker {figures.broker}"
     )
 
@@ -141,3 +145,10 @@ def _stages(stages: dict[str, dict[str, float]], out) -> None:
     for name, values in stages.items():
         label = name.replace("_", " ")
         out(f"      {label:<28} p50 {values['p50']:8.1f} ms  p95 {values['p95']:8.1f} ms")
+
+
+def _failed(failed: dict[str, int], out) -> None:
+    """Attempts that did not deliver (retried later): none in a healthy run."""
+    out(f"    failed attempts (retried): {sum(failed.values()) or 'none'}")
+    for what, n in sorted(failed.items(), key=lambda item: -item[1])[:5]:
+        out(f"      {n:5} x {what}")
