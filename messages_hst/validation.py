@@ -786,23 +786,41 @@ _BINARY_OPENING = re.compile(
     r"(?:/9j/|iVBORw0KGgo|R0lGOD|AAAADGpQ|/6D/|Rk1SAC|RklSAC|RkFDAC|SUlSAC)[A-Za-z0-9+/]{36,}"
 )
 _BIOMETRIC_KEY = re.compile(r"photo|portrait|face|finger|biometric|dna|iris|palm")
+# The shortest string any of the three patterns can match ("data:a/b;base64,").
+_SHORTEST_BINARY = 16
 
 
 def _check_inline_binary(value: Any, parts: tuple, report: _Report) -> None:
     """Inline images, templates or other binary data anywhere (HST.md §4: referenced, never
     inlined)."""
+    _walk_for_binary(value, list(parts), report)
+
+
+def _walk_for_binary(value: Any, parts: list, report: _Report) -> None:
+    # One list of path parts, extended and shortened in place (a pointer is built only for a
+    # finding); strings too short for any of the patterns are not searched.
     if isinstance(value, dict):
         for key, item in value.items():
+            parts.append(key)
             if isinstance(key, str) and key.startswith("x_") and _BIOMETRIC_KEY.search(key):
                 report.warning(
-                    _pointer((*parts, key)),
+                    _pointer(parts),
                     "possible_biometric_field",
                     "biometrics travel as referenced attachments, never in fields",
                 )
-            _check_inline_binary(item, (*parts, key), report)
+            if isinstance(item, dict | list) or (
+                isinstance(item, str) and len(item) >= _SHORTEST_BINARY
+            ):
+                _walk_for_binary(item, parts, report)
+            parts.pop()
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _check_inline_binary(item, (*parts, index), report)
+            if isinstance(item, dict | list) or (
+                isinstance(item, str) and len(item) >= _SHORTEST_BINARY
+            ):
+                parts.append(index)
+                _walk_for_binary(item, parts, report)
+                parts.pop()
     elif isinstance(value, str) and (
         _DATA_URI.search(value) or _BASE64_RUN.search(value) or _BINARY_OPENING.search(value)
     ):
