@@ -165,7 +165,8 @@ def message_dispatch(message_pk: int, *, now: dt.datetime | None = None) -> HSTM
             batch += list(
                 HSTMessage.objects.select_related("outbox")
                 .select_for_update(of=("self",), skip_locked=True)
-                .filter(outbox__processed_at__isnull=True)
+                # An open outbox entry (isnull=False: not the messages without any).
+                .filter(outbox__isnull=False, outbox__processed_at__isnull=True)
                 .exclude(pk=message.pk)
                 .order_by("outbox__pk")[: dispatch_batch() - 1]
             )

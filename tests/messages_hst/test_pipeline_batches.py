@@ -8,7 +8,12 @@ from django.db import connection, connections, transaction
 
 from messages_hst.choices import AttemptOutcome, DeliveryStatus, MessageStatus
 from messages_hst.models import Delivery, HSTMessage, OutboxEntry
-from messages_hst.pipeline import delivery_attempts, message_dispatch, schedule_delivery
+from messages_hst.pipeline import (
+    delivery_attempts,
+    message_dispatch,
+    schedule_delivery,
+    scheduling,
+)
 from messages_hst.transports import TransportResult
 from tests.messages_hst.pipeline_support import approved_message, enqueued, ncb
 
@@ -61,6 +66,30 @@ def test_the_other_messages_own_dispatch_then_changes_nothing_and_enqueues_nothi
     assert bytes(again.signed_bytes) == bytes(signed.signed_bytes)
     assert again.signed_at == signed.signed_at
     assert callbacks == []
+
+
+@pytest.mark.django_db
+def test_a_dispatch_takes_only_messages_with_an_open_outbox_entry(ncb_fr, ncb_de, monkeypatch):
+    # given a draft, a message dispatched already and one queued, besides the task's own
+    from tests.messages_hst.factories import HSTMessageFactory
+
+    HSTMessageFactory(sender_ncb=ncb_fr)
+    (done,) = _scheduled(ncb_fr, 1)
+    message_dispatch(done.pk)
+    own, queued_now = _scheduled(ncb_fr, 2)
+    batches = []
+    real = scheduling._dispatch
+    monkeypatch.setattr(
+        scheduling,
+        "_dispatch",
+        lambda messages, now: batches.append(messages) or real(messages, now),
+    )
+
+    # when
+    message_dispatch(own.pk)
+
+    # then the task's message and the queued one only
+    assert [[message.pk for message in batch] for batch in batches] == [[own.pk, queued_now.pk]]
 
 
 @pytest.mark.django_db
