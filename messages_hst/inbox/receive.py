@@ -249,9 +249,27 @@ def _check(
     *,
     now: dt.datetime,
 ) -> InboxOutcome:
+    try:
+        return _check_once(stored, inserted, envelope, recipient_code, now=now)
+    except _Raced:  # another caller checked the row first: nothing was written, replay it
+        return _check_once(stored, False, envelope, recipient_code, now=now)
+
+
+class _Raced(Exception):
+    """The row this call inserted was checked by another caller meanwhile."""
+
+
+def _check_once(
+    stored: InboundMessage,
+    inserted: bool,
+    envelope: Envelope,
+    recipient_code: str | None,
+    *,
+    now: dt.datetime,
+) -> InboxOutcome:
     document = envelope.document
     with transaction.atomic():
-        inbound = _locked(stored, inserted)
+        inbound = stored if inserted else _locked(stored)
         if inbound.status in ACCEPTED_STATUSES:
             return InboxOutcome(200, bytes(inbound.receipt_bytes), [], inbound)
         first_check = inbound.status == InboundStatus.RECEIVED
@@ -269,13 +287,13 @@ def _check(
         if not verdict.ok:
             detail = verdict.detail or "the signature cannot be verified"
             found = [problem("/signature", SIGNATURE_CODES[verdict.status], detail)]
-            return _quarantine(inbound, found, alert=first_check)
+            return _quarantine(inbound, found, alert=first_check, claim=inserted)
         found = as_dicts(
             validate_message(document, known_messages=_known_messages(inbound), now=now)
         )
         found += _addressing_problems(inbound, document, recipient_code)
         if errors(found):
-            return _quarantine(inbound, found, alert=False)
+            return _quarantine(inbound, found, alert=False, claim=inserted)
         inbound.problems = found
         inbound.case = _own_case(inbound)
         inbound.receipt_bytes = receipts.receipt_bytes(
@@ -284,23 +302,18 @@ def _check(
         automatic = inbound.message_type in AUTOMATIC_TYPES
         inbound.status = InboundStatus.PROCESSED if automatic else InboundStatus.TRIAGE
         inbound.processed_at = now
+        _write(inbound, claim=inserted)
         effects.apply_effects(inbound, document, now=now)
-        inbound.save(update_fields=CHECKED_FIELDS)
+        if inbound.problems is not found:  # an effect noted a warning
+            inbound.save(update_fields=["problems"])
         _audit(inbound)
         return InboxOutcome(201, bytes(inbound.receipt_bytes), [], inbound)
 
 
-def _locked(stored: InboundMessage, inserted: bool) -> InboundMessage:
-    """The row, locked for this check. A row this call just inserted is locked by reading its
-    status alone (not its bytes again) and used as it is, unless another caller checked it
-    meanwhile; any other row is read afresh. The recipient NCB (with its country, for the
-    receipt) is the one already resolved."""
-    rows = InboundMessage.objects.select_for_update(of=("self",))
-    if inserted:
-        status = rows.filter(pk=stored.pk).values_list("status", flat=True).get()
-        if status == stored.status:
-            return stored
-    inbound = rows.get(pk=stored.pk)
+def _locked(stored: InboundMessage) -> InboundMessage:
+    """The row read afresh under its lock (a repeat, or a row another caller inserted). The
+    recipient NCB (with its country, for the receipt) is the one already resolved."""
+    inbound = InboundMessage.objects.select_for_update(of=("self",)).get(pk=stored.pk)
     if stored.recipient_ncb_id == inbound.recipient_ncb_id:
         inbound.recipient_ncb = stored.recipient_ncb
     return inbound
@@ -312,10 +325,27 @@ def _text(value, length: int) -> str:
     return value[:length] if isinstance(value, str) else ""
 
 
-def _quarantine(inbound: InboundMessage, found: list[dict], *, alert: bool) -> InboxOutcome:
+def _write(inbound: InboundMessage, *, claim: bool) -> None:
+    """Write the check's fields. A row this call inserted was not locked: it is claimed by
+    an UPDATE conditional on its status still being RECEIVED, which takes the row lock, waits
+    for a concurrent check to commit, and updates nothing if that check came first (`_Raced`:
+    the caller replays what that check stored). Any other row is already locked."""
+    if not claim:
+        inbound.save(update_fields=CHECKED_FIELDS)
+        return
+    values = {name: getattr(inbound, name) for name in CHECKED_FIELDS}
+    if not InboundMessage.objects.filter(pk=inbound.pk, status=InboundStatus.RECEIVED).update(
+        **values
+    ):
+        raise _Raced
+
+
+def _quarantine(
+    inbound: InboundMessage, found: list[dict], *, alert: bool, claim: bool
+) -> InboxOutcome:
     inbound.status = InboundStatus.QUARANTINED
     inbound.problems = found
-    inbound.save(update_fields=CHECKED_FIELDS)
+    _write(inbound, claim=claim)
     _audit(inbound)
     if alert:
         alerts.security_alert(inbound=inbound, reason=f"signature {inbound.signature_status}")

@@ -12,6 +12,8 @@ from messages_hst.choices import InboundStatus
 from messages_hst.inbox import inbox_receive
 from messages_hst.models import InboundMessage, TrackedRequest
 from ncb_cases.canonical import canonical_json_bytes
+from ncb_cases.choices import AuditAction
+from ncb_cases.models import AuditEvent
 from tests.messages_hst.factories import hst_document
 
 pytestmark = pytest.mark.skipif(
@@ -103,3 +105,40 @@ def test_different_bodies_at_once_keep_one_original_and_one_conflict(
     assert sorted(statuses) == [201, 409]
     assert InboundMessage.objects.filter(is_original=True).count() == 1
     assert InboundMessage.objects.filter(status=InboundStatus.CONFLICT).count() == 1
+
+
+def test_a_check_overtaken_by_another_caller_writes_nothing_and_replays(
+    transactional_db, ncb_fr, ncb_de, monkeypatch
+):
+    # given a REQUEST whose first caller, once its row is inserted (and before it writes its
+    # verdict), is overtaken by a second caller posting the same bytes on another connection,
+    # which checks the row itself and commits
+    from messages_hst.inbox import receive as receive_module
+
+    document = hst_document(message_id=uuid.uuid4(), sender_ncb=ncb_fr, recipients=("DE",))
+    raw = canonical_json_bytes(keys.sign_as_instance(document))
+    second, own_case = [], receive_module._own_case
+
+    def overtaken(inbound):
+        if not second:
+            second.append(None)
+            outcomes, failures = post_at_once(raw, 1)
+            assert failures == []
+            second[0] = outcomes[0]
+        return own_case(inbound)
+
+    monkeypatch.setattr(receive_module, "_own_case", overtaken)
+
+    # when the first caller goes on to write its verdict
+    first = inbox_receive(raw=raw, recipient_code="DE", transport="peer", remote_addr=None)
+
+    # then it wrote nothing (one row, effects and RECEIVE audit once) and replays the receipt
+    # the second caller stored
+    assert second[0].http_status == 201
+    assert first.http_status == 200
+    assert first.receipt_bytes == second[0].receipt_bytes
+    inbound = InboundMessage.objects.get()
+    assert inbound.status == InboundStatus.TRIAGE
+    assert bytes(inbound.receipt_bytes) == first.receipt_bytes
+    assert TrackedRequest.objects.filter(ncb=ncb_de).count() == 2
+    assert AuditEvent.objects.filter(action=AuditAction.RECEIVE).count() == 1
