@@ -45,6 +45,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import hst_probe as probe
+from bench.hst_cpu import CpuMeter
 from bench.hst_load import finish, run_in, start_in
 from bench.hst_profile import profile_stages
 from bench.hst_report import HstFigures, configuration, report
@@ -88,13 +89,14 @@ def _wait_delivered(sender: probe.InstanceDatabase, batch: str, count: int, time
     )
 
 
-def measure_throughput(pair, figures: HstFigures, *, log=print) -> None:
+def measure_throughput(pair, figures: HstFigures, *, redis_pid=None, log=print) -> None:
     a, b = pair
     batch = f"bench-{uuid.uuid4().hex[:8]}"
     count = figures.messages
     run_in(a.env, "prepare", "--batch", batch, "--count", str(count))
     log(f"  {count:,} messages awaiting approval on {a.name} ({a.ncb_code}), batch {batch}")
     start_at = str(time.time() + APPROVERS_START_SECONDS)
+    meter = CpuMeter(pair, redis_pid).__enter__()
     approvers = [
         start_in(
             a.env,
@@ -122,7 +124,15 @@ def measure_throughput(pair, figures: HstFigures, *, log=print) -> None:
             figures.approval_errors[name] = figures.approval_errors.get(name, 0) + n
     log(f"  approved {approved:,} in {figures.approve_seconds:.1f} s; waiting for receipts")
     with probe.InstanceDatabase(a.database_url) as sender:
-        _wait_delivered(sender, batch, count, timeout=max(120.0, count / 10))
+        try:
+            _wait_delivered(sender, batch, count, timeout=max(120.0, count / 10))
+        finally:
+            meter.__exit__(None, None, None)
+        cpu = meter.seconds() | {"approvers": sum(r.get("cpu_seconds", 0) for r in results)}
+        figures.cpu_ms_per_message = {
+            part: round(seconds * 1000 / count, 2)
+            for part, seconds in sorted(cpu.items(), key=lambda item: -item[1])
+        }
         times = probe.delivery_times(sender, batch)
         ids = probe.message_ids(sender, batch)
         figures.failed_attempts = probe.failed_attempts(sender, batch)
@@ -270,7 +280,8 @@ def run_scenario(
             try:
                 warm_up(pair, log=log)
                 measure_latency(pair, figures, log=log)
-                measure_throughput(pair, figures, log=log)
+                redis_pid = redis.process.pid if redis is not None else None
+                measure_throughput(pair, figures, redis_pid=redis_pid, log=log)
                 if profile:
                     profile_stages(pair, log=log)
             except Exception:

@@ -214,6 +214,7 @@ def approve(
     approved = 0
     started = time.perf_counter()
     started_at = time.time()
+    cpu_started = time.process_time()
     committed: dict[str, float] = {}
     next_at = started
     for pk in pending:
@@ -238,6 +239,7 @@ def approve(
         "approved": approved,
         "errors": errors,
         "seconds": round(time.perf_counter() - started, 3),
+        "cpu_seconds": round(time.process_time() - cpu_started, 3),
         "started_at": started_at,
         "committed_at": committed,
     }

@@ -44,6 +44,7 @@ class HstFigures:
     light_interval_seconds: float = LIGHT_INTERVAL_SECONDS
     light_delivered: int = 0
     failed_attempts: dict[str, int] = field(default_factory=dict)
+    cpu_ms_per_message: dict[str, float] = field(default_factory=dict)
     light_failed_attempts: dict[str, int] = field(default_factory=dict)
     light_received: int = 0
     light_duplicated: int = 0
@@ -101,6 +102,7 @@ def report(figures: HstFigures, *, out=print) -> Path:
         f"{figures.approval_errors or 'none'}: zero loss {verdict(figures.zero_loss)}"
     )
     _failed(figures.failed_attempts, out)
+    _cpu(figures.cpu_ms_per_message, out)
     _stages(figures.throughput_stages_ms, out)
     out(
         f"  light load: {figures.light_messages} messages, one every "
@@ -152,3 +154,16 @@ def _failed(failed: dict[str, int], out) -> None:
     out(f"    failed attempts (retried): {sum(failed.values()) or 'none'}")
     for what, n in sorted(failed.items(), key=lambda item: -item[1])[:5]:
         out(f"      {n:5} x {what}")
+
+
+def _cpu(cpu_ms: dict[str, float], out) -> None:
+    """CPU per message by part (bench/hst_cpu.py) and the rate that allows on this machine."""
+    if not cpu_ms:
+        return
+    total = sum(cpu_ms.values())
+    ceiling = (os.cpu_count() or 1) * 1000 / total if total else 0.0
+    out(
+        f"    CPU per message {total:6.1f} ms (all parts; at most {ceiling:,.0f} messages/s on "
+        f"{os.cpu_count()} CPUs; target needs <= {(os.cpu_count() or 1) * 1000 / 200:g} ms):"
+    )
+    out("      " + ", ".join(f"{part} {ms:.1f}" for part, ms in cpu_ms.items()))

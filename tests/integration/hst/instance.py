@@ -261,6 +261,12 @@ class Instance:
         finally:
             log.close()
 
+    def process_ids(self) -> dict[str, int]:
+        """{"web": pid, "worker": pid} of the running processes: each leads a session of its
+        own holding its children (the benchmark's CPU accounting, `bench/hst_cpu.py`)."""
+        processes = {"web": self._web, "worker": self._worker}
+        return {kind: p.pid for kind, p in processes.items() if p is not None and p.poll() is None}
+
     def logs(self) -> str:
         """The tails of this instance's logs, for a failure report."""
         parts = []
