@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -148,6 +149,26 @@ def message_dispatch(message_pk: int, *, now: dt.datetime | None = None) -> HSTM
     Returns the message `message_pk`, or None if it does not exist.
     """
     now = now or timezone.now()
+    size = dispatch_batch()
+    # Mostly one query: this message and the open ones, rows held by another transaction
+    # skipped (never waited for while holding others: no deadlock).
+    with transaction.atomic():
+        batch = list(
+            HSTMessage.objects.select_related("outbox")
+            .select_for_update(of=("self",), skip_locked=True)
+            .filter(
+                Q(pk=message_pk) | Q(outbox__isnull=False, outbox__processed_at__isnull=True)
+                if size > 1
+                else Q(pk=message_pk)
+            )
+            .order_by("outbox__pk")[:size]
+        )
+        _dispatch([row for row in batch if not _processed(row)], now)
+        message = next((row for row in batch if row.pk == message_pk), None)
+    if message is not None:
+        return message
+    # This message is held by another transaction (or beyond the batch of older entries just
+    # dispatched): wait for it alone.
     with transaction.atomic():
         message = (
             HSTMessage.objects.select_related("outbox")
@@ -157,26 +178,21 @@ def message_dispatch(message_pk: int, *, now: dt.datetime | None = None) -> HSTM
         )
         if message is None:
             return None
-        outbox = getattr(message, "outbox", None)
-        if outbox is not None and outbox.processed_at is not None:
-            return message
-        batch = [message]
-        if outbox is not None and dispatch_batch() > 1:
-            batch += list(
-                HSTMessage.objects.select_related("outbox")
-                .select_for_update(of=("self",), skip_locked=True)
-                # An open outbox entry (isnull=False: not the messages without any).
-                .filter(outbox__isnull=False, outbox__processed_at__isnull=True)
-                .exclude(pk=message.pk)
-                .order_by("outbox__pk")[: dispatch_batch() - 1]
-            )
-        _dispatch(batch, now)
+        if not _processed(message):
+            _dispatch([message], now)
     return message
+
+
+def _processed(message: HSTMessage) -> bool:
+    outbox = getattr(message, "outbox", None)
+    return outbox is not None and outbox.processed_at is not None
 
 
 def _dispatch(messages: list[HSTMessage], now: dt.datetime) -> None:
     """Sign each of `messages` (locked), make their pending deliveries due, close their
     outbox entries and enqueue the deliveries on commit: 3 statements + 1 per message."""
+    if not messages:
+        return
     signed = []
     for message in messages:
         if message.status not in DISPATCHABLE:

@@ -2,6 +2,7 @@
 one task and one commit serve the approvals of the last moments."""
 
 import threading
+import time
 
 import pytest
 from django.db import connection, connections, transaction
@@ -99,13 +100,27 @@ def test_a_dispatch_takes_at_most_its_batch(ncb_fr, ncb_de, settings):
     first, second, third = _scheduled(ncb_fr, 3)
 
     # when
-    message_dispatch(third.pk)
+    message_dispatch(first.pk)
 
     # then the message of the task and the oldest other one, not the last
     statuses = dict(HSTMessage.objects.values_list("pk", "status"))
-    assert statuses[third.pk] == statuses[first.pk] == MessageStatus.DISPATCHED
-    assert statuses[second.pk] == MessageStatus.QUEUED
-    assert OutboxEntry.objects.get(message=second).processed_at is None
+    assert statuses[first.pk] == statuses[second.pk] == MessageStatus.DISPATCHED
+    assert statuses[third.pk] == MessageStatus.QUEUED
+    assert OutboxEntry.objects.get(message=third).processed_at is None
+
+
+@pytest.mark.django_db
+def test_a_message_behind_a_full_batch_is_dispatched_after_it(ncb_fr, ncb_de, settings):
+    # given a batch of 2 and three queued messages, the task's the newest
+    settings.HST_DISPATCH_BATCH = 2
+    messages = _scheduled(ncb_fr, 3)
+
+    # when
+    message_dispatch(messages[2].pk)
+
+    # then the two oldest went in the batch, the task's own one after them
+    assert set(HSTMessage.objects.values_list("status", flat=True)) == {MessageStatus.DISPATCHED}
+    assert not OutboxEntry.objects.filter(processed_at__isnull=True).exists()
 
 
 @pytest.mark.django_db
@@ -135,9 +150,9 @@ def test_a_dispatch_costs_a_fixed_number_of_statements_plus_one_per_message(
     # given
     messages = _scheduled(ncb_fr, count)
 
-    # when / then: (savepoint) lock it, lock the others, one UPDATE per message, the due
+    # when / then: (savepoint) lock it and the others, one UPDATE per message, the due
     # deliveries (select + update), the outbox entries (+ savepoint release)
-    with django_assert_num_queries(7 + count):
+    with django_assert_num_queries(6 + count):
         message_dispatch(messages[0].pk)
 
 
@@ -265,3 +280,34 @@ def test_a_failing_delivery_hands_the_rest_of_its_batch_to_tasks_of_their_own(
 
     # then the two others are enqueued on their own
     assert enqueued(callbacks) == [("deliver", pks[1], None), ("deliver", pks[2], None)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_the_tasks_own_message_held_elsewhere_is_waited_for_and_dispatched(ncb_fr, ncb_de):
+    # given the task's message locked for a moment by another transaction
+    (message,) = _scheduled(ncb_fr, 1)
+    locked = threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                HSTMessage.objects.select_for_update().get(pk=message.pk)
+                locked.set()
+                time.sleep(0.3)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert locked.wait(10)
+
+    # when its dispatch runs meanwhile
+    try:
+        message_dispatch(message.pk)
+    finally:
+        holder.join()
+
+    # then it waited for the row and dispatched the message
+    assert HSTMessage.objects.get(pk=message.pk).status == MessageStatus.DISPATCHED
+    assert OutboxEntry.objects.get(message=message).processed_at is not None
