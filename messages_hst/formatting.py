@@ -141,6 +141,8 @@ def is_plain_text(text: str) -> bool:
     """Whether `text` can be written as is (rule 4); otherwise it is written as =JSON."""
     if not text or text[0].isspace() or text[0] == "=" or text[-1].isspace():
         return False
+    if "\n" not in text:  # most values: one line, not ending in a space (checked above)
+        return text.isprintable() and "   " not in text
     return all(
         line.isprintable() and not line.endswith(" ") and "   " not in line
         for line in text.split("\n")
@@ -344,15 +346,17 @@ def sectioned(message: dict, key: str) -> bool:
     return key in (HANDLING, BODY, SIGNATURE) and bool(value) and is_structural(value)
 
 
-def render_text(message: dict) -> str:
+def render_text(message: dict, *, digest: str | None = None) -> str:
     """The plain-text rendering of `message`; deterministic, whatever the order of its keys.
 
+    `digest`: the message's `signing.message_digest`, when the caller has it already (the
+    pipeline hashes the signed bytes it stores): not computed a second time.
     Raises ValueError for a message that is not an object with snake_case keys, or that has no
     canonical JSON form (NaN, a number beyond 2**53, a lone surrogate)."""
     if not is_structural(message):
         raise ValueError("an HST message is a JSON object whose keys are snake_case names")
     shape = message_shape()
-    digest = message_digest(message)
+    digest = digest or message_digest(message)
     top = [RULE, banner(message), RULE]
     lines = [*top, title(message)]
     number = 0

@@ -121,7 +121,7 @@ def sign_message_once(message: HSTMessage, now: dt.datetime) -> list[str]:
     # = signing.message_digest(signed), without serialising the message a second time.
     message.digest = hashlib.sha256(signed_bytes).hexdigest()
     message.kid = signed["signature"]["kid"]
-    message.rendering = render_text(signed)
+    message.rendering = render_text(signed, digest=message.digest)
     message.signed_at = now
     return ["signed_bytes", "digest", "kid", "rendering", "signed_at"]
 

@@ -487,3 +487,34 @@ def test_a_damaged_text_is_refused_with_a_line_number_or_read_correctly(edits):
         assert 1 <= outcome.line <= len(lines) + 1
     else:
         assert outcome == request_message()
+
+
+@pytest.mark.parametrize("message_type", sorted(BUILDERS))
+def test_a_digest_given_by_the_caller_renders_the_same_text(message_type):
+    # given a message and its digest computed beforehand (as the pipeline has it)
+    message = example(message_type)
+    digest = message_digest(message)
+
+    # when / then
+    assert render_text(message, digest=digest) == render_text(message)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["plain", "two  spaces", "three   spaces", "tab\there", "line\nbreak", "end ", "bell\a"],
+)
+def test_one_line_and_several_lines_are_judged_alike(text):
+    # given the rule applied line by line (the slow path), then: the one-line shortcut agrees
+    from messages_hst.formatting import is_plain_text
+
+    by_lines = (
+        bool(text)
+        and not text[0].isspace()
+        and text[0] != "="
+        and not text[-1].isspace()
+        and all(
+            line.isprintable() and not line.endswith(" ") and "   " not in line
+            for line in text.split("\n")
+        )
+    )
+    assert is_plain_text(text) == by_lines
