@@ -336,6 +336,15 @@ HST_PEER_TIMEOUT_SECONDS = float(os.environ.get("HST_PEER_TIMEOUT_SECONDS", "10"
 HST_RETRY_BASE_SECONDS = float(os.environ.get("HST_RETRY_BASE_SECONDS", "5"))
 HST_RETRY_MAX_SECONDS = float(os.environ.get("HST_RETRY_MAX_SECONDS", "900"))
 HST_RELAY_AFTER_SECONDS = float(os.environ.get("HST_RELAY_AFTER_SECONDS", "60"))
+# Throughput: one dispatch signs up to DISPATCH_BATCH approved messages in one transaction;
+# a worker that is behind delivers DELIVER_BATCH deliveries per task (each still claimed and
+# recorded on its own).
+HST_DISPATCH_BATCH = int(os.environ.get("HST_DISPATCH_BATCH", "50"))
+HST_DELIVER_BATCH = int(os.environ.get("HST_DELIVER_BATCH", "8"))
+# How long a process keeps NCB records and partners' keyrings it looked up for the inbox and
+# for checking receipts (seconds; 0 = no cache). Saving an NCB or a key here empties them.
+HST_INBOX_CACHE_SECONDS = float(os.environ.get("HST_INBOX_CACHE_SECONDS", "5"))
+HST_RECEIPT_KEYRING_SECONDS = float(os.environ.get("HST_RECEIPT_KEYRING_SECONDS", "5"))
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
