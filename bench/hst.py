@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -266,6 +267,9 @@ def run_scenario(
         env["PGOPTIONS"] = f"-c synchronous_commit={synchronous_commit}"
     log(f"  configuration: {configuration(figures)}")
     failed = True
+    # SIGTERM (a stopped run) unwinds like an error: the instances, their processes (sessions
+    # of their own) and their databases are released, not left running.
+    previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         if redis is not None:
             redis.start()
@@ -293,6 +297,7 @@ def run_scenario(
                 raise
         failed = False
     finally:
+        signal.signal(signal.SIGTERM, previous)
         if redis is not None:
             redis.stop()
         if failed:
@@ -302,6 +307,10 @@ def run_scenario(
     figures.measured_at = datetime.now(tz=UTC).isoformat(timespec="seconds")
     figures.load_average = round(os.getloadavg()[0], 2)
     return figures
+
+
+def _terminated(signum, frame) -> None:
+    raise SystemExit(128 + signum)
 
 
 def run(*, scale: float = 1.0) -> bool:
@@ -322,7 +331,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--light", type=int, help="light-load messages (default 100)")
     parser.add_argument("--approvers", type=int, default=DEFAULT_APPROVERS)
     parser.add_argument("--worker-concurrency", type=int, default=DEFAULT_WORKER_CONCURRENCY)
-    parser.add_argument("--worker-pool", default=DEFAULT_WORKER_POOL, help="prefork, threads")
+    parser.add_argument(
+        "--worker-pool", default=DEFAULT_WORKER_POOL, help="prefork (threads: slower here)"
+    )
     parser.add_argument("--prefetch-multiplier", type=int, default=DEFAULT_PREFETCH_MULTIPLIER)
     parser.add_argument("--web-workers", type=int, default=DEFAULT_WEB_WORKERS)
     parser.add_argument("--web-threads", type=int, default=DEFAULT_WEB_THREADS)
