@@ -19,7 +19,8 @@
 
 Two identical bodies posted at once: one inserts the row, the other meets the unique constraint,
 waits for the row lock, and replays the receipt the first stored (or, if it got the lock first,
-checks the message itself while the first waits and replays). One row, two identical receipts.
+checks the message itself; the first, whose verdict is an UPDATE conditional on the row still
+being RECEIVED, then writes nothing and replays). One row, two identical receipts.
 A QUARANTINED message sent again unchanged is checked again (its sender's key may have been
 registered since); a refused answer is otherwise the same each time.
 
