@@ -239,6 +239,7 @@ def run_scenario(
     web_workers: int = DEFAULT_WEB_WORKERS,
     web_threads: int = DEFAULT_WEB_THREADS,
     synchronous_commit: str = "on",
+    settings_env: dict[str, str] | None = None,
     profile: bool = False,
     log=print,
 ) -> HstFigures:
@@ -259,10 +260,11 @@ def run_scenario(
         prefetch_multiplier=prefetch_multiplier,
         web_threads=web_threads,
         synchronous_commit=synchronous_commit,
+        settings_env=dict(settings_env or {}),
         load_average_before=round(os.getloadavg()[0], 2),
         light_messages=light_messages or max(20, int(DEFAULT_LIGHT_MESSAGES * scale)),
     )
-    env = {"HST_RETRY_BASE_SECONDS": "1", "HST_RETRY_MAX_SECONDS": "5"}
+    env = {"HST_RETRY_BASE_SECONDS": "1", "HST_RETRY_MAX_SECONDS": "5", **figures.settings_env}
     if synchronous_commit != "on":  # libpq passes it to every connection of the instances
         env["PGOPTIONS"] = f"-c synchronous_commit={synchronous_commit}"
     log(f"  configuration: {configuration(figures)}")
@@ -339,6 +341,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--web-threads", type=int, default=DEFAULT_WEB_THREADS)
     parser.add_argument("--synchronous-commit", choices=("on", "off"), default="on")
     parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an environment setting of both instances, e.g. HST_DELIVER_BATCH=16 (repeatable)",
+    )
+    parser.add_argument(
         "--profile", action="store_true", help="then profile each stage (bench.hst_profile)"
     )
     arguments = parser.parse_args(argv)
@@ -357,6 +366,7 @@ def main(argv: list[str] | None = None) -> int:
         web_workers=arguments.web_workers,
         web_threads=arguments.web_threads,
         synchronous_commit=arguments.synchronous_commit,
+        settings_env=dict(item.split("=", 1) for item in arguments.set),
         profile=arguments.profile,
     )
     report(figures)
