@@ -110,6 +110,7 @@ def measure_throughput(pair, figures: HstFigures, *, redis_pid=None, log=print) 
             f"{part}/{figures.approvers}",
             "--start-at",
             start_at,
+            "--warm",
         )
         for part in range(figures.approvers)
     ]

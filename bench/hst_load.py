@@ -15,7 +15,8 @@ as a management command would. Not a scenario (no `run`): `bench.hst` and the fa
   each message of the batch still awaiting approval (slice I of K by primary key, so K
   processes share a batch), one transaction each, S seconds apart (0: as fast as possible);
   `--start-at T` (epoch seconds): the first approval not before T, so that K processes started
-  together begin together, once Python and Django are loaded.
+  together begin together, once Python and Django are loaded; `--warm`: one approval rolled
+  back first, so that the timed ones are not a fresh process's first call.
   That call freezes the message and writes its deliveries and outbox row; the pipeline
   (format, sign, deliver, receipt) runs in the instance's Celery workers from there.
 - `summary --batch B`: the batch's messages by status and deliveries by status.
@@ -26,6 +27,7 @@ Each command prints one JSON object on its last line of output.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -180,14 +182,25 @@ def prepare(*, batch: str, count: int, sender_code: str, recipient_code: str) ->
     return {"batch": batch, "prepared": count}
 
 
+class _RolledBack(Exception):
+    """Raised inside the warm-up approval to roll it back."""
+
+
 def approve(
-    *, batch: str, interval: float, part: int, parts: int, start_at: float | None = None
+    *,
+    batch: str,
+    interval: float,
+    part: int,
+    parts: int,
+    start_at: float | None = None,
+    warm: bool = False,
 ) -> dict:
     """Approve the batch's messages still awaiting approval (this process's slice).
 
     The result carries, per message id, the moment (epoch seconds) its approval committed:
     `approved_at` on the message is whole seconds (the document's `created_at` is), too coarse
     to time a pipeline that takes milliseconds."""
+    from django.db import transaction
     from django.db.models import F
 
     from messages_hst.choices import MessageStatus
@@ -208,6 +221,14 @@ def approve(
         .values_list("pk", flat=True)
     )
     pending = list(pending)
+    if warm and pending:
+        # One approval rolled back first (nothing committed, nothing enqueued: on-commit
+        # callbacks are dropped): code loaded, caches filled, as a web worker that approved
+        # before. The clock then measures approving, not a fresh process's first call.
+        with contextlib.suppress(_RolledBack), transaction.atomic():
+            message = HSTMessage.objects.select_related("sender_ncb").get(pk=pending[0])
+            message_approve(actor=approver, message=message, override_warnings=True)
+            raise _RolledBack
     if start_at is not None:  # K processes begin together, their start-up done
         time.sleep(max(0.0, start_at - time.time()))
     errors: dict[str, int] = {}
@@ -324,6 +345,9 @@ def main(argv: list[str] | None = None) -> int:
     approve_parser.add_argument("--interval", type=float, default=0.0, help="seconds apart")
     approve_parser.add_argument("--slice", default="0/1", help="I/K: this process's share")
     approve_parser.add_argument("--start-at", type=float, help="epoch seconds: begin then")
+    approve_parser.add_argument(
+        "--warm", action="store_true", help="one approval rolled back before the clock runs"
+    )
     summary_parser = commands.add_parser("summary")
     summary_parser.add_argument("--batch", required=True)
     arguments = parser.parse_args(argv)
@@ -347,6 +371,7 @@ def main(argv: list[str] | None = None) -> int:
             part=part,
             parts=parts,
             start_at=arguments.start_at,
+            warm=arguments.warm,
         )
     else:
         result = summary(batch=arguments.batch)
