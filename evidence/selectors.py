@@ -14,7 +14,6 @@ from collections.abc import Mapping
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -22,8 +21,7 @@ from django.utils.translation import gettext as _
 from contacts.permissions import officer_of
 from evidence.choices import RELEASE_ACTIONS, EvidenceKind, EvidenceState
 from evidence.models import CustodyEvent, DossierExport, EvidenceFile, EvidenceItem
-from ncb_cases.audit import audit_record
-from ncb_cases.choices import AuditAction
+from ncb_cases.audit import audited_read
 from ncb_cases.models import Case
 from ncb_cases.selectors import editable_cases, visible_cases
 from ncb_cases.selectors._common import as_uuid
@@ -137,37 +135,14 @@ def evidence_get_for_user(*, user: User, item_id, for_change: bool = False) -> E
 
 
 def evidence_detail_for_user(*, user: User, item_id, ip: str | None = None) -> EvidenceItem:
-    """`evidence_get_for_user` for a person reading the item: one VIEW audit row per call.
-
-    A refused read of an existing item is recorded as DENIED (committed even though the
-    caller answers 404), then Http404 is raised. Do not wrap this in an outer transaction.
-    """
-    try:
-        item = evidence_get_for_user(user=user, item_id=item_id)
-    except Http404:
-        _audit_denied(user=user, item_id=item_id, ip=ip)
-        raise
-    with transaction.atomic():
-        audit_record(actor=user, action=AuditAction.VIEW, obj=item, ip=ip)
-    return item
-
-
-def _audit_denied(*, user: User, item_id, ip: str | None) -> None:
-    if not user.is_authenticated:
-        return
-    try:
-        item = EvidenceItem.objects.select_related("case").filter(public_id=as_uuid(item_id))
-        item = item.first()
-    except Http404:
-        return
-    if item is not None:
-        audit_record(
-            actor=user,
-            action=AuditAction.DENIED,
-            obj=item,
-            ip=ip,
-            details={"attempted": AuditAction.VIEW},
-        )
+    """`evidence_get_for_user` for a person reading the item: one VIEW audit row per call, a
+    refused read of an existing item recorded as DENIED (`ncb_cases.audit.audited_read`)."""
+    return audited_read(
+        user=user,
+        read=lambda: evidence_get_for_user(user=user, item_id=item_id),
+        existing=EvidenceItem.objects.select_related("case").filter(public_id=as_uuid(item_id)),
+        ip=ip,
+    )
 
 
 def evidence_awaiting_acceptance_for_user(*, user: User) -> QuerySet[EvidenceItem]:

@@ -9,18 +9,22 @@ victim identity) call it from `ncb_cases.selectors`. A refused read is recorded 
 from __future__ import annotations
 
 import ipaddress
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import models
+from django.db import models, transaction
+from django.http import Http404
 
 from contacts.permissions import officer_of
+from ncb_cases.choices import AuditAction
 from ncb_cases.models import AuditEvent, Case
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
 PURPOSE_MAX_LENGTH = 1000
+ModelT = TypeVar("ModelT", bound=models.Model)
 
 
 def audit_record(
@@ -78,3 +82,41 @@ def request_ip(request: HttpRequest) -> str | None:
     header (gunicorn `--forwarded-allow-ips`), since a client can forge X-Forwarded-For.
     """
     return _valid_ip(request.META.get("REMOTE_ADDR"))
+
+
+def audited_read(
+    *,
+    user: AbstractBaseUser | AnonymousUser,
+    read: Callable[[], ModelT],
+    existing: models.QuerySet,
+    ip: str | None = None,
+    details: Callable[[ModelT], dict[str, Any]] | None = None,
+) -> ModelT:
+    """A person's read of one protected object: `read()` (a selector raising Http404 for what
+    `user` may not see), then one VIEW audit row. A refused read of an object that exists
+    (`existing`: the queryset that finds it whoever asks) is recorded as DENIED, committed even
+    though the caller answers 404, then Http404 is raised again. Do not wrap this in an outer
+    transaction: the DENIED row must survive the error answer."""
+    try:
+        obj = read()
+    except Http404:
+        if user.is_authenticated:
+            found = existing.first()
+            if found is not None:
+                audit_record(
+                    actor=user,
+                    action=AuditAction.DENIED,
+                    obj=found,
+                    ip=ip,
+                    details={"attempted": AuditAction.VIEW},
+                )
+        raise
+    with transaction.atomic():
+        audit_record(
+            actor=user,
+            action=AuditAction.VIEW,
+            obj=obj,
+            ip=ip,
+            details=details(obj) if details else None,
+        )
+    return obj

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -11,8 +10,7 @@ from django.utils.translation import gettext as _
 from messages_hst.choices import InboundStatus
 from messages_hst.models import InboundMessage
 from messages_hst.selectors._common import User, lock_if_in_transaction, reader_ncb_id
-from ncb_cases.audit import audit_record
-from ncb_cases.choices import AuditAction
+from ncb_cases.audit import audited_read
 from ncb_cases.selectors._common import as_uuid
 
 
@@ -66,42 +64,15 @@ def inbound_get_for_user(*, user: User, public_id, for_change: bool = False) -> 
 
 
 def inbound_detail_for_user(*, user: User, public_id, ip: str | None = None) -> InboundMessage:
-    """`inbound_get_for_user` for a person reading the message: one VIEW audit row per call.
-
-    A refused read of an existing message is recorded as DENIED (committed even though the
-    caller answers 404), then Http404 is raised. Do not wrap this in an outer transaction.
+    """`inbound_get_for_user` for a person reading the message: one VIEW audit row per call,
+    a refused read of an existing message recorded as DENIED (`ncb_cases.audit.audited_read`).
     """
-    try:
-        inbound = inbound_get_for_user(user=user, public_id=public_id)
-    except Http404:
-        _audit_denied(user=user, public_id=public_id, ip=ip)
-        raise
-    with transaction.atomic():
-        audit_record(
-            actor=user,
-            action=AuditAction.VIEW,
-            obj=inbound,
-            ip=ip,
-            details={"message_type": inbound.message_type, "status": inbound.status},
-        )
-    return inbound
-
-
-def _audit_denied(*, user: User, public_id, ip: str | None) -> None:
-    if not user.is_authenticated:
-        return
-    try:
-        inbound = InboundMessage.objects.select_related("case").filter(
-            public_id=as_uuid(public_id)
-        )
-        inbound = inbound.only("pk", "public_id", "case").first()
-    except Http404:
-        return
-    if inbound is not None:
-        audit_record(
-            actor=user,
-            action=AuditAction.DENIED,
-            obj=inbound,
-            ip=ip,
-            details={"attempted": AuditAction.VIEW},
-        )
+    return audited_read(
+        user=user,
+        read=lambda: inbound_get_for_user(user=user, public_id=public_id),
+        existing=InboundMessage.objects.select_related("case")
+        .filter(public_id=as_uuid(public_id))
+        .only("pk", "public_id", "case"),
+        ip=ip,
+        details=lambda inbound: {"message_type": inbound.message_type, "status": inbound.status},
+    )

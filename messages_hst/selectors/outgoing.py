@@ -6,7 +6,6 @@ import contextlib
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -14,8 +13,7 @@ from django.utils.translation import gettext as _
 from messages_hst.choices import MessageStatus, MessageType, Priority
 from messages_hst.models import Delivery, DeliveryAttempt, HSTMessage
 from messages_hst.selectors._common import User, lock_if_in_transaction, reader_ncb_id
-from ncb_cases.audit import audit_record
-from ncb_cases.choices import AuditAction
+from ncb_cases.audit import audited_read
 from ncb_cases.selectors._common import as_uuid
 
 # The boxes of the message pages (and the API's `box` parameter).
@@ -118,43 +116,16 @@ def message_get_for_user(*, user: User, message_id, for_change: bool = False) ->
 
 
 def message_detail_for_user(*, user: User, message_id, ip: str | None = None) -> HSTMessage:
-    """`message_get_for_user` for a person reading the message: one VIEW audit row per call.
-
-    A refused read of an existing message is recorded as DENIED (committed even though the
-    caller answers 404), then Http404 is raised. Do not wrap this in an outer transaction.
+    """`message_get_for_user` for a person reading the message: one VIEW audit row per call,
+    a refused read of an existing message recorded as DENIED (`ncb_cases.audit.audited_read`).
     """
-    try:
-        message = message_get_for_user(user=user, message_id=message_id)
-    except Http404:
-        _audit_denied(user=user, message_id=message_id, ip=ip)
-        raise
-    with transaction.atomic():
-        audit_record(
-            actor=user,
-            action=AuditAction.VIEW,
-            obj=message,
-            ip=ip,
-            details={"message_type": message.message_type, "status": message.status},
-        )
-    return message
-
-
-def _audit_denied(*, user: User, message_id, ip: str | None) -> None:
-    if not user.is_authenticated:
-        return
-    try:
-        message = HSTMessage.objects.select_related("case").filter(message_id=as_uuid(message_id))
-        message = message.first()
-    except Http404:
-        return
-    if message is not None:
-        audit_record(
-            actor=user,
-            action=AuditAction.DENIED,
-            obj=message,
-            ip=ip,
-            details={"attempted": AuditAction.VIEW},
-        )
+    return audited_read(
+        user=user,
+        read=lambda: message_get_for_user(user=user, message_id=message_id),
+        existing=HSTMessage.objects.select_related("case").filter(message_id=as_uuid(message_id)),
+        ip=ip,
+        details=lambda message: {"message_type": message.message_type, "status": message.status},
+    )
 
 
 # --- Deliveries ------------------------------------------------------------------------------
