@@ -32,6 +32,21 @@ def _evidence_store_per_test(settings, tmp_path, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_hst_lookup_caches():
+    # The HST inbox and receipt checks keep NCBs and keyrings per process for a few seconds and
+    # forget them when a record is saved or deleted; a test's rollback sends no such signal, and
+    # on PostgreSQL the next test's NCBs get new ids, so a remembered NCB would point nowhere.
+    from messages_hst import receipts
+    from messages_hst.inbox import directory
+
+    directory.clear()
+    receipts.forget_keyrings()
+    yield
+    directory.clear()
+    receipts.forget_keyrings()
+
+
+@pytest.fixture(autouse=True)
 def _static_files_without_collectstatic(settings):
     # Production serves hashed files collected by `collectstatic`; tests read the sources.
     settings.STORAGES = {
