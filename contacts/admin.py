@@ -536,3 +536,7 @@ class ReferenceDataLoadAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# The support directory and the legislation tracker register their pages in their own modules.
+from contacts import admin_legislation, admin_support  # noqa: E402, F401

@@ -1,12 +1,14 @@
 """Browser pages of the contact-point directory, mounted at /contacts/."""
 
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from contacts import views
 
 app_name = "contacts"
 
 urlpatterns = [
+    path("", include("contacts.support_urls")),
+    path("", include("contacts.legislation_urls")),
     path("", views.directory, name="directory"),
     path("export.csv", views.export_csv, name="export_csv"),
     path("points/<uuid:public_id>/edit/", views.edit, name="edit"),

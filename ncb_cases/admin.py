@@ -145,3 +145,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_select_related = ["actor", "actor_ncb", "case"]
     search_fields = ["actor__username", "case__reference", "object_public_id"]
     date_hierarchy = "created_at"
+
+
+# Issue 6's models register their admin pages in their own modules.
+from ncb_cases import admin_assets, admin_meetings, admin_support  # noqa: E402, F401

@@ -51,4 +51,6 @@ urlpatterns = [
     path("<uuid:case_id>/audit/", cases.case_audit, name="audit"),
     path("", include("ncb_cases.person_urls")),
     path("", include("ncb_cases.network_urls")),
+    path("", include("ncb_cases.asset_urls")),
+    path("", include("ncb_cases.support_urls")),
 ]

@@ -445,3 +445,72 @@ class AuditAction(models.TextChoices):
     RECEIVE = "RECEIVE", _("Receive")
     VIEW_VICTIM_IDENTITY = "VIEW_VICTIM_IDENTITY", _("View victim identity")
     DENIED = "DENIED", _("Denied")
+
+
+# --- Assets, victim support, meetings (issue 6) -------------------------------------------------
+
+
+class AssetType(models.TextChoices):
+    """Kinds of asset derived from trafficking; they map onto HST `financial[].kind`."""
+
+    BANK_ACCOUNT = "BANK_ACCOUNT", _("Bank account")
+    MONEY_TRANSFER = "MONEY_TRANSFER", _("Money transfer")
+    CASH = "CASH", _("Cash")
+    CRYPTO_ASSET = "CRYPTO_ASSET", _("Crypto-asset")
+    REAL_ESTATE = "REAL_ESTATE", _("Real estate")
+    VEHICLE = "VEHICLE", _("Vehicle")
+    OTHER = "OTHER", _("Other asset")
+
+
+class AssetStatus(models.TextChoices):
+    """An asset's lifecycle, from traced to its final disposal."""
+
+    TRACED = "TRACED", _("Traced")
+    FROZEN = "FROZEN", _("Frozen")
+    SEIZED = "SEIZED", _("Seized")
+    CONFISCATED = "CONFISCATED", _("Confiscated")
+    RETURNED = "RETURNED", _("Returned")
+    VICTIM_COMPENSATION = "VICTIM_COMPENSATION", _("Allocated to victim compensation")
+
+
+# Which status may follow which: a court may lift a freeze or a seizure (the asset is returned),
+# and only a confiscated asset can be allocated to the victims' compensation.
+ASSET_TRANSITIONS: dict[str, frozenset[str]] = {
+    AssetStatus.TRACED: frozenset({AssetStatus.FROZEN, AssetStatus.SEIZED}),
+    AssetStatus.FROZEN: frozenset({AssetStatus.SEIZED, AssetStatus.RETURNED}),
+    AssetStatus.SEIZED: frozenset({AssetStatus.CONFISCATED, AssetStatus.RETURNED}),
+    AssetStatus.CONFISCATED: frozenset({AssetStatus.RETURNED, AssetStatus.VICTIM_COMPENSATION}),
+    AssetStatus.RETURNED: frozenset(),
+    AssetStatus.VICTIM_COMPENSATION: frozenset(),
+}
+
+
+class ReferralStatus(models.TextChoices):
+    REFERRED = "REFERRED", _("Referred")
+    ACCEPTED = "ACCEPTED", _("Accepted")
+    IN_CARE = "IN_CARE", _("In care")
+    CLOSED = "CLOSED", _("Closed")
+
+
+class RepatriationStatus(models.TextChoices):
+    NOT_REQUESTED = "NOT_REQUESTED", _("Not requested")
+    REQUESTED = "REQUESTED", _("Requested")
+    RISK_ASSESSED = "RISK_ASSESSED", _("Risk assessed")
+    TRAVEL_ARRANGED = "TRAVEL_ARRANGED", _("Travel arranged")
+    RETURNED = "RETURNED", _("Returned")
+    REINTEGRATED = "REINTEGRATED", _("Re-integrated")
+
+
+class CourtRole(models.TextChoices):
+    """The victim's role in the court process, as far as it has gone."""
+
+    NOT_DISCUSSED = "NOT_DISCUSSED", _("Not discussed yet")
+    NOT_WILLING = "NOT_WILLING", _("Not willing to testify")
+    WILLING_TO_TESTIFY = "WILLING_TO_TESTIFY", _("Willing to testify")
+    PROTECTIVE_MEASURES = "PROTECTIVE_MEASURES", _("Testifying under protective measures")
+    TESTIFIED = "TESTIFIED", _("Testified")
+
+
+class MeetingKind(models.TextChoices):
+    WORKING = "WORKING", _("Working meeting")
+    OPERATIONAL = "OPERATIONAL", _("Operational meeting")

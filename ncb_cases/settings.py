@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("NCB_VAR_DIR", BASE_DIR / "var"))
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "ncb_cases",
     "evidence",
     "messages_hst",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -263,6 +265,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "messages_hst.tasks.relay_composing",
         "schedule": float(os.environ.get("HST_RELAY_INTERVAL_SECONDS", "60")),
     },
+    # The previous quarter's period report for every region, on the first day of a quarter.
+    "reports-quarterly": {
+        "task": "reports.tasks.generate_quarterly_reports",
+        "schedule": crontab(minute=30, hour=2, day_of_month=1, month_of_year="1,4,7,10"),
+    },
 }
 
 # --- Mail -----------------------------------------------------------------------------------
@@ -345,6 +352,12 @@ HST_DELIVER_BATCH = int(os.environ.get("HST_DELIVER_BATCH", "8"))
 # for checking receipts (seconds; 0 = no cache). Saving an NCB or a key here empties them.
 HST_INBOX_CACHE_SECONDS = float(os.environ.get("HST_INBOX_CACHE_SECONDS", "5"))
 HST_RECEIPT_KEYRING_SECONDS = float(os.environ.get("HST_RECEIPT_KEYRING_SECONDS", "5"))
+
+# Assets and regional monitoring (issue 6): case totals are converted into this currency from
+# the dated exchange-rate table; an aggregate cell counting fewer persons than this is shown
+# as "<N" in every page, export and report (as IOM's CTDC does).
+REPORTING_CURRENCY = os.environ.get("REPORTING_CURRENCY", "EUR")
+SMALL_CELL_THRESHOLD = int(os.environ.get("SMALL_CELL_THRESHOLD", "11"))
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

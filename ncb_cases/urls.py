@@ -32,6 +32,7 @@ api_v1_patterns = [
     path("", include("ncb_cases.api.urls")),
     path("", include("evidence.api.urls")),
     path("", include("messages_hst.api.urls")),
+    path("reports/", include("reports.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -45,6 +46,8 @@ urlpatterns = [
     path("cases/", include("ncb_cases.case_urls")),
     path("evidence/", include("evidence.urls")),
     path("messages/", include("messages_hst.urls")),
+    path("meetings/", include("ncb_cases.meeting_urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
     # The language switcher must work on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -1,6 +1,6 @@
 """The directory API, mounted at /api/v1/ (DESIGN.md §6) beside the case API."""
 
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from contacts.api import views
@@ -13,4 +13,6 @@ router.register("contact-points", views.ContactPointViewSet, basename="contact-p
 urlpatterns = [
     path("auth/token/", views.ApiTokenCreateView.as_view(), name="api-token-create"),
     *router.urls,
+    path("", include("contacts.api.support_urls")),
+    path("", include("contacts.api.legislation_urls")),
 ]

@@ -1,13 +1,16 @@
 from .directory import ContactPoint, Language
 from .geography import Country, NationalCentralBureau, Region, SubRegionalBureau
 from .keys import NCBPublicKey
+from .legislation import CountryLegislation
 from .people import ApiToken, Notification, Officer
 from .reference import ReferenceDataLoad
+from .support import SupportOrganisation
 
 __all__ = [
     "ApiToken",
     "ContactPoint",
     "Country",
+    "CountryLegislation",
     "Language",
     "NCBPublicKey",
     "NationalCentralBureau",
@@ -16,4 +19,5 @@ __all__ = [
     "ReferenceDataLoad",
     "Region",
     "SubRegionalBureau",
+    "SupportOrganisation",
 ]

@@ -3,7 +3,7 @@
 Cases and everything under them are addressed by public UUIDs; anything else is not routed.
 """
 
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from ncb_cases.api.schema import UUID_PATTERN
@@ -25,4 +25,7 @@ router.register(rf"{CASE}/shares", sharing.CaseShareViewSet, basename="case-shar
 urlpatterns = [
     path("search/", search.SearchView.as_view(), name="case-search"),
     *router.urls,
+    path("", include("ncb_cases.api.asset_urls")),
+    path("", include("ncb_cases.api.support_urls")),
+    path("", include("ncb_cases.api.meeting_urls")),
 ]

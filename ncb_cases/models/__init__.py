@@ -1,5 +1,6 @@
 """The case domain's models (DESIGN.md §4). Read through selectors, write through services."""
 
+from .assets import Asset, AssetStatusChange, ExchangeRate
 from .audit import AuditEvent
 from .case import (
     Case,
@@ -9,13 +10,17 @@ from .case import (
     CaseReferenceCounter,
     CaseUserObjectPermission,
 )
+from .meetings import Meeting, MeetingActionItem, MeetingDocument, MeetingParticipant
 from .network import CaseLink, GroupMembership, OrganisedCrimeGroup
 from .person import IdentityDocument, Person, PersonPhone, Vehicle
 from .route import RouteLeg
 from .sharing import CaseShare
+from .support import SupportReferral
 from .work import CaseNote, Task
 
 __all__ = [
+    "Asset",
+    "AssetStatusChange",
     "AuditEvent",
     "Case",
     "CaseCountry",
@@ -26,12 +31,18 @@ __all__ = [
     "CaseReferenceCounter",
     "CaseShare",
     "CaseUserObjectPermission",
+    "ExchangeRate",
     "GroupMembership",
     "IdentityDocument",
+    "Meeting",
+    "MeetingActionItem",
+    "MeetingDocument",
+    "MeetingParticipant",
     "OrganisedCrimeGroup",
     "Person",
     "PersonPhone",
     "RouteLeg",
+    "SupportReferral",
     "Task",
     "Vehicle",
 ]

@@ -1,0 +1,3 @@
+"""Browser pages included by `contacts.urls` (namespace `contacts`)."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Admin pages (imported by the app's admin.py)."""

@@ -1,0 +1,5 @@
+"""Browser pages under /meetings/ (namespace `meetings`)."""
+
+app_name = "meetings"
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Case sub-pages included by `ncb_cases.case_urls` (namespace `cases`)."""
+
+urlpatterns: list = []

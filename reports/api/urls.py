@@ -1,0 +1,3 @@
+"""Report API routes under /api/v1/reports/."""
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Browser pages under /reports/ (namespace `reports`)."""
+
+app_name = "reports"
+
+urlpatterns: list = []
