@@ -1,5 +1,9 @@
 """Browser pages under /reports/ (namespace `reports`)."""
 
+from django.urls import include, path
+
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("periods/", include("reports.period_urls")),
+]

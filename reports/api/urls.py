@@ -1,3 +1,7 @@
 """Report API routes under /api/v1/reports/."""
 
-urlpatterns: list = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("periods/", include("reports.api.period_urls")),
+]

@@ -1,0 +1,3 @@
+"""Period report API routes, under /api/v1/reports/periods/."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Period report pages, included by `reports.urls` under /reports/periods/."""
+
+urlpatterns: list = []
