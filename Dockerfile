@@ -17,6 +17,7 @@ COPY contacts ./contacts
 COPY evidence ./evidence
 COPY messages_hst ./messages_hst
 COPY ncb_cases ./ncb_cases
+COPY reports ./reports
 COPY templates ./templates
 COPY static ./static
 COPY manage.py ./
@@ -27,4 +28,6 @@ RUN pip install . \
 
 USER ncb
 EXPOSE 8000
-CMD ["gunicorn", "ncb_cases.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# The deploy checks (DEBUG, SECRET_KEY, database role, signing key, Django's own) refuse to
+# start a misconfigured instance, with the reason, before gunicorn serves anything.
+CMD ["sh", "-c", "python manage.py check --deploy --fail-level WARNING --database default && exec gunicorn ncb_cases.wsgi --bind 0.0.0.0:8000 --workers 3 --access-logfile -"]

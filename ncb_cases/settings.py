@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ncb_cases.security_headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -163,8 +164,22 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if env_flag("BEHIND_TLS_PROXY", False):
+BEHIND_TLS_PROXY = env_flag("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind the TLS proxy, HTTP is redirected to HTTPS (but the probes of /healthz and /readyz,
+# which an orchestrator sends over plain HTTP inside the network) and browsers are told to
+# remember HTTPS for a year (HSTS, sent on HTTPS responses only). Without a proxy (local
+# development, tests, the two-instance demo on 127.0.0.1) nothing is redirected.
+SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", BEHIND_TLS_PROXY)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD", True)
+# Content-Security-Policy (ncb_cases.security_headers): enforced unless CSP_REPORT_ONLY is on;
+# CSP_REPORT_URI, if set, receives the browsers' violation reports.
+CSP_REPORT_ONLY = env_flag("CSP_REPORT_ONLY", False)
+CSP_REPORT_URI = os.environ.get("CSP_REPORT_URI", "")
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"
