@@ -74,6 +74,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ncb_cases.log_context.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ncb_cases.security_headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -375,11 +376,29 @@ REPORTING_CURRENCY = os.environ.get("REPORTING_CURRENCY", "EUR")
 SMALL_CELL_THRESHOLD = int(os.environ.get("SMALL_CELL_THRESHOLD", "11"))
 
 # --- Logging --------------------------------------------------------------------------------
+# One JSON object per line in production (LOG_FORMAT=json, the default when DEBUG is off),
+# a plain line in development; both carry the request id and the user id
+# (ncb_cases.log_context) and neither lets a CR/LF in the data forge a line.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_context": {"()": "ncb_cases.log_context.RequestContextFilter"}},
+    "formatters": {
+        "plain": {
+            "()": "ncb_cases.log_context.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s u=%(user_id)s] "
+            "%(message)s",
+        },
+        "json": {"()": "ncb_cases.log_context.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
