@@ -17,7 +17,7 @@ Small-cell suppression (`settings.SMALL_CELL_THRESHOLD`, 11 by default):
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 
@@ -50,7 +50,7 @@ def plain_count(n: int) -> Cell:
 
 def money(amount: Decimal, currency: str) -> Cell:
     """An amount rounded to cents, e.g. "1,250,000.00 EUR"."""
-    amount = Decimal(amount).quantize(Decimal("0.01"))
+    amount = Decimal(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return Cell(value=amount, text=f"{amount:,.2f} {currency}")
 
 
