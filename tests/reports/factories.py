@@ -13,7 +13,7 @@ from messages_hst.choices import RequestDirection
 from messages_hst.models import TrackedRequest
 from ncb_cases.choices import AssetType, RouteStage, TransportMode
 from ncb_cases.models import Asset, CaseExploitationForm, ExchangeRate, RouteLeg
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, CountryFactory, NcbFactory, SubRegionalBureauFactory
 
 
 class AssetFactory(factory.django.DjangoModelFactory):
@@ -73,3 +73,14 @@ class LegislationFactory(factory.django.DjangoModelFactory):
         model = CountryLegislation
 
     source_reference = "Fictitious Penal Code, art. 1 (test)"
+
+
+def ncb_of_west_africa():
+    """Nigeria's NCB, in the region of a second bureau (RB-ABJ)."""
+    bureau = SubRegionalBureauFactory(
+        code="RB-ABJ", name="Regional Bureau for West Africa", city="Abidjan"
+    )
+    nigeria = CountryFactory(
+        iso2="NG", iso3="NGA", name="Nigeria", capital="Abuja", sub_regional_bureau=bureau
+    )
+    return NcbFactory(country=nigeria, name="INTERPOL Abuja")
