@@ -72,9 +72,9 @@ def figures_xlsx(figures: RegionalFigures, *, key: str | None = None) -> bytes:
     for table in tables:
         sheet = workbook.create_sheet(title=table.key[:SHEET_TITLE_MAX])
         sheet.append(_period_line(figures))
-        sheet.append([table.title])
+        sheet.append([str(table.title)])
         sheet["A2"].font = bold
-        sheet.append(list(table.columns))
+        sheet.append([str(label) for label in table.columns])
         for cell in sheet[3]:
             cell.font = bold
         for row in table.rows:
@@ -83,7 +83,7 @@ def figures_xlsx(figures: RegionalFigures, *, key: str | None = None) -> bytes:
                 if isinstance(cell, Cell) and not cell.suppressed and "." in cell.text:
                     written.number_format = "#,##0.00"
         if table.note:
-            sheet.append([table.note])
+            sheet.append([str(table.note)])
         sheet.column_dimensions["A"].width = 36
     out = io.BytesIO()
     workbook.save(out)

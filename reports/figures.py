@@ -89,6 +89,30 @@ def regional_figures(
     )
 
 
+def regional_headline(
+    *, bureau: SubRegionalBureau | None, start: date, end: date, today: date | None = None
+) -> tuple[tuple[str, Cell], ...]:
+    """The headline figures of the region's page, read from the same tables (so a hidden
+    victims total stays hidden): cases opened, cases closed, victims, assets' value, overdue
+    requests. No permission check, as `regional_figures`. Six queries."""
+    today = today or timezone.localdate()
+    cases = _region_cases(bureau)
+    active = cases.filter(opened_on__lte=end).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gte=start)
+    )
+    by_month = _cases_by_month(cases, start, end).rows[-1]
+    victims = _victims(active).rows[-1]
+    assets = _assets(active, end).rows[-1]
+    overdue = _overdue_requests(bureau, today).rows[-1]
+    return (
+        (_("Cases opened"), by_month[1]),
+        (_("Cases closed"), by_month[2]),
+        (_("Victims"), victims[-1]),
+        (_("Assets' estimated value"), assets[2]),
+        (_("Overdue HST requests"), plain_count(overdue[1].value + overdue[2].value)),
+    )
+
+
 def region_label(bureau: SubRegionalBureau | None) -> str:
     """ "European Regional Bureau (RB-EUR)", or "All regions"."""
     return f"{bureau.name} ({bureau.code})" if bureau else _("All regions")
@@ -429,7 +453,7 @@ def _legislation(bureau: SubRegionalBureau | None) -> FigureTable:
     return FigureTable(
         key="legislation",
         title=_("Legislation coverage (countries)"),
-        columns=(_("The law provides for"), *(label for _status, label in statuses)),
+        columns=(_("The law provides for"), *(str(label) for _status, label in statuses)),
         rows=tuple(
             (str(label), *(plain_count(counts[f"{field}__{status}"]) for status, _s in statuses))
             for field, label in LEGISLATION_ASKS
