@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from messages_hst.choices import MessageType
+from messages_hst.compose.assets import add_assets
 from messages_hst.compose.envelope import (
     INVESTIGATION_STATUS,
     PERSON_STATUS,
@@ -94,6 +95,7 @@ def case_draft(
     if message_type == MessageType.REQUEST:
         due = response_due(priority).isoformat()
         body["requests"] = _request_skeleton(case, persons, refs, due)
+    add_assets(body, user=user, case=case, refs=refs, message_type=message_type, due=due)
     handling = case_handling(case, message_type=message_type, persons=persons)
     return _clean(body), handling, due
 
