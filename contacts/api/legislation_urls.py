@@ -1,3 +1,10 @@
-"""API routes included under /api/v1/."""
+"""API routes included under /api/v1/: the legislation tracker."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from contacts.api.legislation_views import LegislationViewSet
+
+router = SimpleRouter()
+router.register("legislation", LegislationViewSet, basename="legislation")
+
+urlpatterns = router.urls
