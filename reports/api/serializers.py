@@ -10,7 +10,7 @@ from rest_framework import serializers
 from reports.tables import Cell
 
 
-class RegionSerializer(serializers.Serializer):
+class ReportRegionSerializer(serializers.Serializer):
     """A region the user may read: a bureau's code, or `global` for all regions."""
 
     code = serializers.CharField(help_text="Bureau code (e.g. RB-EUR), or `global`")
@@ -18,7 +18,7 @@ class RegionSerializer(serializers.Serializer):
     figures_url = serializers.CharField(help_text="Where its figures are read")
 
 
-class CellSerializer(serializers.Serializer):
+class FigureCellSerializer(serializers.Serializer):
     text = serializers.CharField(help_text='What to print: "17", "<11", "1,250,000.00 EUR"')
     suppressed = serializers.BooleanField(help_text="True when fewer than 11 persons are hidden")
     value = serializers.SerializerMethodField(help_text="The number; null when suppressed")
@@ -30,9 +30,9 @@ class CellSerializer(serializers.Serializer):
         return float(cell.value) if isinstance(cell.value, Decimal) else cell.value
 
 
-class RowSerializer(serializers.Serializer):
+class FigureRowSerializer(serializers.Serializer):
     labels = serializers.ListField(child=serializers.CharField())
-    cells = CellSerializer(many=True)
+    cells = FigureCellSerializer(many=True)
 
 
 class FigureTableSerializer(serializers.Serializer):
@@ -43,7 +43,7 @@ class FigureTableSerializer(serializers.Serializer):
     note = serializers.CharField()
     rows = serializers.SerializerMethodField()
 
-    @extend_schema_field(RowSerializer(many=True))
+    @extend_schema_field(FigureRowSerializer(many=True))
     def get_rows(self, table) -> list[dict]:
         rows = [
             {
@@ -52,7 +52,7 @@ class FigureTableSerializer(serializers.Serializer):
             }
             for row in table.rows
         ]
-        return RowSerializer(rows, many=True).data
+        return FigureRowSerializer(rows, many=True).data
 
 
 class RegionalFiguresSerializer(serializers.Serializer):

@@ -14,7 +14,7 @@ from ncb_cases.api.schema import DETAIL_ERRORS, READ_ERRORS, VALIDATION_ERROR
 from ncb_cases.audit import audit_record, request_ip
 from ncb_cases.choices import AuditAction
 from reports import permissions
-from reports.api.serializers import RegionalFiguresSerializer, RegionSerializer
+from reports.api.serializers import RegionalFiguresSerializer, ReportRegionSerializer
 from reports.figures import region_label, regional_figures
 from reports.forms import ReportPeriodForm, default_period
 
@@ -45,7 +45,7 @@ PERIOD_PARAMETERS = [
             "Administrators: every region and `global`; SRB monitors: their bureau's region; "
             "officers, supervisors and analysts: their own NCB's region."
         ),
-        responses={200: RegionSerializer(many=True), **READ_ERRORS},
+        responses={200: ReportRegionSerializer(many=True), **READ_ERRORS},
     ),
 )
 class RegionViewSet(viewsets.ViewSet):
@@ -61,7 +61,7 @@ class RegionViewSet(viewsets.ViewSet):
             region["figures_url"] = reverse(
                 "report-region-figures", kwargs={"code": region["code"]}
             )
-        return Response(RegionSerializer(regions, many=True).data)
+        return Response(ReportRegionSerializer(regions, many=True).data)
 
     @extend_schema(
         summary=_("A region's aggregated figures"),

@@ -111,3 +111,14 @@ def test_figures_cost_a_fixed_number_of_queries(
         VictimFactory.create_batch(2, case=CaseFactory(owner_ncb=ncb_fr))
     with django_assert_max_num_queries(18):
         client.get(figures_url(), QUERY)
+
+
+def test_report_endpoints_are_in_the_openapi_schema(api_client_for, admin_user):
+    schema = api_client_for(admin_user).get("/api/v1/schema/", {"format": "json"}).json()
+
+    figures = schema["paths"]["/api/v1/reports/regions/{code}/figures/"]["get"]
+    assert {parameter["name"] for parameter in figures["parameters"]} >= {"code", "start", "end"}
+    assert set(figures["responses"]) >= {"200", "400", "404"}
+    cell = schema["components"]["schemas"]["FigureCell"]
+    assert set(cell["properties"]) == {"text", "suppressed", "value"}
+    assert "/api/v1/reports/regions/" in schema["paths"]
