@@ -162,18 +162,15 @@ def meeting_text(meeting: Meeting, purpose: str) -> str:
 
 def meeting_body(meeting: Meeting, purpose: str) -> dict:
     """The INFO body: `case_summary` (offence undetermined: this is about a meeting, not a
-    case; the text cut to 2,000 characters) and the `x_meeting` extension with the whole
-    text and the structured facts, which receivers keep (HST.md principle 7)."""
+    case; the text cut to 2,000 characters; no `period`, which HST keeps for facts before
+    the message while an invitation is about the future) and the `x_meeting` extension with
+    the whole text and the structured facts, which receivers keep (HST.md principle 7)."""
     text = meeting_text(meeting, purpose)
     summary = text if len(text) <= SUMMARY_MAX else text[: SUMMARY_MAX - 1] + "…"
     return {
         "case_summary": {
             "offence_type": "UNDETERMINED",
             "summary": summary,
-            "period": {
-                "from": _local(meeting).date().isoformat(),
-                "to": _local(meeting, meeting.ends_at).date().isoformat(),
-            },
         },
         "x_meeting": {
             "meeting_id": str(meeting.public_id),

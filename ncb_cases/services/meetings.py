@@ -72,6 +72,8 @@ DOCUMENT_TYPES = {
     ".txt": "text/plain",
 }
 
+KNOWN_MEDIA_TYPES = frozenset(DOCUMENT_TYPES.values())
+
 
 # --- Meetings ---------------------------------------------------------------------------------
 
@@ -510,10 +512,11 @@ def meeting_document_add(
 
     `upload`: an uploaded file (or bytes / a binary file object with `filename`). Refused
     (field `file`) when empty, larger than `MEETING_DOCUMENT_MAX_BYTES` (default 20 MB), not a
-    PDF, PNG, JPEG, DOCX or plain-text file, or when the bytes are not what the file name (or
-    the browser's declared type) says. Stored at `meeting-files/<sha[:2]>/<sha>`; the name is
-    kept for display and download only. Needs the right to change the meeting. One CREATE
-    audit row on the document (its title and name are not in the trail).
+    PDF, PNG, JPEG, DOCX or plain-text file, or when the bytes are not what the file name says
+    (nor what the browser declared, when it declared one of those types). Stored at
+    `meeting-files/<sha[:2]>/<sha>`; the name is kept for display and download only. Needs
+    the right to change the meeting. One CREATE audit row on the document (its title and
+    name are not in the trail).
     """
     meeting = _lock_editable(actor, meeting)
     errors = Errors()
@@ -540,7 +543,7 @@ def meeting_document_add(
             errors.add("file", _("The file is empty."))
         elif actual is None:
             errors.add("file", _("This file is not a PDF, PNG, JPEG, DOCX or plain-text file."))
-        elif actual != expected or declared not in ("", "application/octet-stream", actual):
+        elif actual != expected or (declared in KNOWN_MEDIA_TYPES and declared != actual):
             errors.add(
                 "file",
                 _("The file's content does not match its name or type (the content is %(type)s).")
