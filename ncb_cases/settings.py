@@ -7,6 +7,7 @@ local filesystem, no server to install. Production sets DATABASE_URL, REDIS_URL,
 import os
 import secrets
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -66,6 +67,11 @@ INSTALLED_APPS = [
     "guardian",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Second factor (TOTP and recovery codes) and brute-force lockout (issue 7).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "contacts",
     "ncb_cases",
     "evidence",
@@ -83,9 +89,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "contacts.mfa_middleware.VerifiedSessionMiddleware",
     "ncb_cases.middleware.BrowserLoginRequiredMiddleware",
+    "contacts.mfa_middleware.MfaRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the "locked" answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ncb_cases.urls"
@@ -134,6 +144,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
+    # First, as django-axes asks: refuses a locked-out username + address before the password
+    # is even checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -157,6 +170,24 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Multi-factor authentication is required by default; `make run` turns it off for the demo.
 NCB_REQUIRE_MFA = env_flag("NCB_REQUIRE_MFA", True)
+# TOTP (contacts.mfa): the issuer shown in authenticator apps; one code per 30-second step,
+# a step's code accepted once; failed codes throttled (1, 2, 4... seconds between tries).
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "NCB-THB")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# Brute force (django-axes, contacts.lockout): 5 failed sign-ins for one username from one
+# address lock that pair for 15 minutes; a success resets the count. The client address is
+# REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT reverse proxies (default 1 with
+# BEHIND_TLS_PROXY, else 0) the address the outermost trusted proxy put in X-Forwarded-For.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "contacts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "contacts.lockout.lockout_response"
+AXES_VERBOSE = False  # the audit trail records lockouts; no usernames in the logs
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60  # one working shift
@@ -166,6 +197,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 BEHIND_TLS_PROXY = env_flag("BEHIND_TLS_PROXY", False)
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT") or (1 if BEHIND_TLS_PROXY else 0))
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Behind the TLS proxy, HTTP is redirected to HTTPS (but the probes of /healthz and /readyz,
