@@ -1,4 +1,5 @@
-"""Sign-in, sign-out, password change and the profile page (personal API tokens)."""
+"""Sign-in (password, then second factor), sign-out, password change and the profile page
+(personal API tokens, authenticator and recovery codes)."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
@@ -20,5 +21,9 @@ urlpatterns = [
     ),
     path("profile/", account_views.profile, name="profile"),
     path("profile/tokens/<int:token_id>/revoke/", account_views.token_revoke, name="token_revoke"),
+    path("mfa/setup/", account_views.mfa_setup, name="mfa_setup"),
+    path("mfa/verify/", account_views.mfa_verify, name="mfa_verify"),
+    path("mfa/replace/", account_views.mfa_reenrol, name="mfa_reenrol"),
+    path("mfa/recovery-codes/", account_views.mfa_recovery_codes, name="mfa_recovery_codes"),
     path("notifications/", account_views.notifications, name="notifications"),
 ]

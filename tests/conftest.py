@@ -132,15 +132,36 @@ def user_without_ncb(db):
     return UserFactory(username="no_ncb")
 
 
+def mfa_verified_client(user, client=None) -> Client:
+    """A browser session of `user` past both sign-in steps, as after a real sign-in.
+
+    The user gets a confirmed authenticator (TOTP device) if they have none, and the session
+    is marked verified with it the way `django_otp.login()` marks it (NCB_REQUIRE_MFA stays
+    on for the suite, so an unverified session would be sent to the code page).
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = client or Client()
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
 @pytest.fixture
 def client_for():
-    """`client_for(user)`: a browser session signed in as `user` (or anonymous for None)."""
+    """`client_for(user)`: a browser session signed in as `user` (or anonymous for None),
+    second factor included."""
 
     def make(user):
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        return client
+        if user is None:
+            return Client()
+        return mfa_verified_client(user)
 
     return make
 

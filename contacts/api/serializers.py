@@ -301,6 +301,16 @@ class ApiTokenCreateSerializer(serializers.Serializer):
     password = serializers.CharField(
         trim_whitespace=False, write_only=True, style={"input_type": "password"}
     )
+    otp_code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=32,
+        write_only=True,
+        help_text=_(
+            "Required once you have set up an authenticator app: its current six-digit code, "
+            "or one of your recovery codes (each works once)"
+        ),
+    )
     name = serializers.CharField(
         max_length=100,
         required=False,

@@ -7,6 +7,7 @@ for a missing record. History is never deleted, so there is no DELETE.
 """
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_login_failed
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +26,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from contacts import selectors, services
+from contacts import mfa, selectors, services
 from contacts.api import serializers
 from contacts.filtersets import ContactPointFilterSet, CountryFilterSet, NcbDirectoryFilterSet
 from contacts.permissions import has_directory_access
@@ -341,15 +342,15 @@ class ContactPointViewSet(
 
 
 class ApiTokenCreateView(APIView):
-    """Exchange a username and password for a personal API token.
+    """Exchange a username and password (and, once enrolled, a one-time code) for a token.
 
     Open to anonymous callers (that is the point) and throttled per client address with the
-    `token` scope. Wrong credentials, unknown users and inactive users all get the same 400,
-    so that the answer does not tell which usernames exist.
-
-    Multi-factor authentication comes in a later issue: once a user has enrolled a second
-    factor, the one-time code is checked in `post()`, right after `authenticate()` succeeds and
-    before `api_token_create()` is called, and a missing or wrong code gets the same 400.
+    `token` scope. Wrong credentials, unknown users, inactive users and, for a user with a
+    confirmed authenticator, a missing or wrong `otp_code` (TOTP code or recovery code) all
+    get the same 400, so that the answer does not tell which usernames exist or which factor
+    was wrong. Every failure counts towards the lockout (django-axes, `contacts.lockout`):
+    after 5 the username is locked from that address for 15 minutes, even with the right
+    password, and the 400 says so.
     """
 
     authentication_classes = []
@@ -361,7 +362,11 @@ class ApiTokenCreateView(APIView):
         summary=_("Create a personal API token"),
         description=_(
             "Send it back as `Authorization: Token <key>`. The key is shown once; only its "
-            "hash is stored. Throttled per client address."
+            "hash is stored. Once you have set up an authenticator app (profile page), "
+            "`otp_code` is required: its current six-digit code or one of your recovery "
+            "codes. Wrong credentials and a missing or wrong code get the same 400. "
+            "Throttled per client address; 5 failures lock the username from that address "
+            "for 15 minutes."
         ),
         request=serializers.ApiTokenCreateSerializer,
         responses={
@@ -379,8 +384,11 @@ class ApiTokenCreateView(APIView):
             username=payload.validated_data["username"],
             password=payload.validated_data["password"],
         )
-        # ModelBackend refuses inactive users too, so they get this same answer.
+        # ModelBackend refuses inactive users too, so they get this same answer. (A locked-out
+        # client's answer is replaced by django-axes' middleware with the lockout message.)
         if user is None:
+            raise ValidationError({"non_field_errors": [CREDENTIALS_REFUSED_MESSAGE]})
+        if mfa.has_mfa(user) and not self._second_factor_accepted(request, user, payload):
             raise ValidationError({"non_field_errors": [CREDENTIALS_REFUSED_MESSAGE]})
         token, key = services.api_token_create(
             user=user,
@@ -391,6 +399,24 @@ class ApiTokenCreateView(APIView):
             {"token": key, "name": token.name, "expires_at": token.expires_at}
         ).data
         return Response(body, status=status.HTTP_201_CREATED)
+
+    @staticmethod
+    def _second_factor_accepted(request, user, payload) -> bool:
+        code = payload.validated_data.get("otp_code") or ""
+        try:
+            accepted = bool(code) and (
+                mfa.mfa_verify(request=request._request, user=user, code=code) is not None
+            )
+        except mfa.MfaThrottled:
+            accepted = False
+        if not accepted:
+            # Counted like a wrong password: repeated guesses of the code lock the sign-in.
+            user_login_failed.send(
+                sender=__name__,
+                credentials={"username": payload.validated_data["username"]},
+                request=request._request,
+            )
+        return accepted
 
 
 def default_token_name() -> str:
