@@ -33,6 +33,9 @@ class SupportOrganisationAdminForm(forms.ModelForm):
         required=False,
         help_text=_("ISO 639-1 codes separated by commas, such as fr, en."),
     )
+    website = forms.URLField(
+        label=_("Website"), max_length=200, required=False, assume_scheme="https"
+    )
 
     class Meta:
         model = SupportOrganisation
