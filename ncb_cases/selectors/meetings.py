@@ -136,13 +136,15 @@ def _with_display_relations(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
 
 
 def meeting_list_for_user(
-    *, user: User, period: str = "upcoming", now: dt.datetime | None = None
+    *, user: User, period: str | None = "upcoming", now: dt.datetime | None = None
 ) -> QuerySet[Meeting]:
-    """Meetings `user` may read: `upcoming` (not yet ended, soonest first) or `past` (ended,
-    latest first), with organiser, bureau and participants loaded. Three queries evaluated
-    (meetings, participants; plus one count when paginated)."""
+    """Meetings `user` may read: `upcoming` (not yet ended, soonest first), `past` (ended,
+    latest first) or, for `None`, all (latest first), with organiser, bureau and participants
+    loaded. Two queries evaluated (meetings, participants; plus one count when paginated)."""
     now = now or timezone.now()
     meetings = _with_display_relations(visible_meetings(user))
+    if period is None:
+        return meetings.order_by("-starts_at", "-pk")
     if period == "past":
         return meetings.filter(ends_at__lte=now).order_by("-starts_at", "-pk")
     return meetings.filter(ends_at__gt=now).order_by("starts_at", "pk")
