@@ -11,7 +11,7 @@ period; every other table reads the cases *active* in the period (opened on or b
 and not closed before its start). Asset statuses, contact points, overdue requests and
 legislation are the state of today, as the table notes say.
 
-Cost: a fixed number of queries (twelve) whatever the number of cases, months or countries.
+Cost: at most eleven queries whatever the number of cases, months or countries.
 """
 
 from collections import defaultdict
@@ -23,9 +23,9 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from contacts.choices import LegislationStatus
+from contacts.legislation_selectors import legislation_coverage
 from contacts.models import Country, NationalCentralBureau, SubRegionalBureau
 from contacts.models.directory import stale_cutoff
 from messages_hst.choices import RequestDirection, RequestOutcome
@@ -48,13 +48,6 @@ from reports.tables import (
     suppressed_text,
 )
 
-LEGISLATION_ASKS = (
-    ("assistance_punishable", gettext_lazy("Assistance to trafficking punishable")),
-    ("incitement_punishable", gettext_lazy("Incitement to trafficking punishable")),
-    ("asset_seizure", gettext_lazy("Seizure of assets")),
-    ("asset_confiscation", gettext_lazy("Confiscation of assets")),
-)
-
 
 def regional_figures(
     *, bureau: SubRegionalBureau | None, start: date, end: date, today: date | None = None
@@ -62,7 +55,7 @@ def regional_figures(
     """Every table of `bureau`'s region (None: all regions) for `start`..`end` inclusive.
 
     No permission check: call it only for a region `reports.permissions` lets the user see.
-    Twelve queries whatever the amount of data.
+    At most eleven queries whatever the amount of data.
     """
     today = today or timezone.localdate()
     cases = _region_cases(bureau)
@@ -437,30 +430,23 @@ def _overdue_requests(bureau: SubRegionalBureau | None, today: date) -> FigureTa
 
 
 def _legislation(bureau: SubRegionalBureau | None) -> FigureTable:
-    countries = _region_countries(bureau)
+    coverage = legislation_coverage(_region_countries(bureau))
     statuses = list(LegislationStatus.choices)
-    aggregates = {
-        f"{field}__{status}": Count(
-            "id",
-            filter=Q(**{f"legislation__{field}": status})
-            if status != LegislationStatus.UNKNOWN
-            else Q(**{f"legislation__{field}": status}) | Q(legislation__isnull=True),
-        )
-        for field, _label in LEGISLATION_ASKS
-        for status, _status_label in statuses
-    }
-    counts = countries.aggregate(countries=Count("id"), **aggregates)
     return FigureTable(
         key="legislation",
         title=_("Legislation coverage (countries)"),
         columns=(_("The law provides for"), *(str(label) for _status, label in statuses)),
         rows=tuple(
-            (str(label), *(plain_count(counts[f"{field}__{status}"]) for status, _s in statuses))
-            for field, label in LEGISLATION_ASKS
+            (ask.label, *(plain_count(ask.counts[status]) for status, _label in statuses))
+            for ask in coverage.asks
         ),
         note=_(
-            "Today's tracker over %(count)s countries; a country never reviewed counts as "
-            "not known."
+            "Today's tracker over %(count)s countries: %(never)s never reviewed (counted as "
+            "not known), %(stale)s reviewed more than two years ago."
         )
-        % {"count": counts["countries"]},
+        % {
+            "count": coverage.countries,
+            "never": coverage.never_reviewed,
+            "stale": coverage.stale,
+        },
     )

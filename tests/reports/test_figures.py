@@ -157,12 +157,12 @@ def test_legislation_counts_countries_per_status_unreviewed_as_unknown(
 def test_figures_cost_a_fixed_number_of_queries(
     europe_figures, srb_europe_bureau, ncb_fr, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(11):
         regional_figures(bureau=srb_europe_bureau, **PERIOD)
     # given many more rows
     for _n in range(5):
         case = CaseFactory(owner_ncb=ncb_fr, opened_on=date(2026, 4, 1))
         VictimFactory.create_batch(3, case=case)
     country("IT")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(11):
         regional_figures(bureau=srb_europe_bureau, **PERIOD)
