@@ -19,10 +19,8 @@ from contacts import mfa, services
 from contacts.models import ApiToken
 from contacts.selectors import notification_list_for_user
 
-WRONG_CODE_MESSAGE = gettext_lazy("The code is not valid. Try the next code.")
-THROTTLED_MESSAGE = gettext_lazy(
-    "Too many wrong codes in a row. Wait a few seconds, then enter the next code."
-)
+WRONG_CODE_MESSAGE = mfa.WRONG_CODE_MESSAGE
+THROTTLED_MESSAGE = mfa.THROTTLED_MESSAGE
 
 
 class ApiTokenForm(forms.Form):

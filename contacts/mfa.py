@@ -20,7 +20,7 @@ import segno
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -30,6 +30,11 @@ TOTP_DEVICE_NAME = "authenticator"
 RECOVERY_DEVICE_NAME = "recovery"
 RECOVERY_CODE_COUNT = 10
 RECOVERY_CODE_BYTES = 10  # 80 bits: 16 base32 characters, printed in groups of four
+
+WRONG_CODE_MESSAGE = gettext_lazy("The code is not valid. Try the next code.")
+THROTTLED_MESSAGE = gettext_lazy(
+    "Too many wrong codes in a row. Wait a few seconds, then enter the next code."
+)
 
 # Where a session that verified its second factor is marked (django-otp's own key).
 VERIFIED_SESSION_KEY = django_otp.DEVICE_ID_SESSION_KEY
@@ -90,9 +95,13 @@ def totp_device_confirm(*, request, device: TOTPDevice, code: str) -> list[str]:
     the session is verified with it. A wrong code raises a ValidationError on `code`.
     """
     user = device.user
+    allowed, _data = device.verify_is_allowed()
+    if not allowed:
+        audit_auth_event(request=request, user=user, event="mfa_throttled", failed=True)
+        raise ValidationError({"code": [THROTTLED_MESSAGE]})
     if device.confirmed or not device.verify_token(_digits(code)):
         audit_auth_event(request=request, user=user, event="mfa_enrol_failed", failed=True)
-        raise ValidationError({"code": [_wrong_code_message(device)]})
+        raise ValidationError({"code": [WRONG_CODE_MESSAGE]})
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         device.confirmed = True
@@ -135,7 +144,7 @@ def _recovery_codes_replace(user) -> list[str]:
 def recovery_codes_regenerate(*, request, user, code: str) -> list[str]:
     """New recovery codes (the old ones stop working), on a current code of the user."""
     if mfa_verify(request=request, user=user, code=code) is None:
-        raise ValidationError({"code": [_("The code is not valid. Try the next code.")]})
+        raise ValidationError({"code": [WRONG_CODE_MESSAGE]})
     with transaction.atomic():
         codes = _recovery_codes_replace(user)
     audit_auth_event(request=request, user=user, event="mfa_recovery_codes_regenerated")
@@ -155,13 +164,6 @@ def _normalise(code: str) -> str:
 
 def _digits(code: str) -> str:
     return "".join(ch for ch in (code or "") if not ch.isspace())
-
-
-def _wrong_code_message(device) -> str:
-    allowed, _data = device.verify_is_allowed()
-    if not allowed:
-        return _("Too many wrong codes in a row. Wait a few seconds, then enter the next code.")
-    return _("The code is not valid. Try the next code.")
 
 
 def mfa_verify(*, request, user, code: str):

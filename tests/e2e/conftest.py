@@ -105,17 +105,47 @@ def new_page(browser, request, tmp_path_factory):
         context.close()
 
 
+def current_totp_code(user) -> str:
+    """The code `user`'s authenticator app would show now, as a phone computes it.
+
+    The user gets a confirmed authenticator if they have none. The device's memory of the
+    last accepted time step is cleared first: a test may sign the same user in twice within
+    30 seconds, which a real user cannot (the same code is refused the second time).
+    """
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        last_t=-1, throttling_failure_count=0, throttling_failure_timestamp=None
+    )
+    return f"{totp(device.bin_key, step=device.step, digits=device.digits):0{device.digits}d}"
+
+
+def pass_password_and_code(page, base_url: str, user, password: str) -> None:
+    """Sign in through both steps of the form: password, then the authenticator's code."""
+    code = current_totp_code(user)
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Username").fill(user.get_username())
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    assert "/accounts/login/" not in page.url, "the password step failed"
+    if "/accounts/mfa/verify/" in page.url:
+        page.locator("#id_code").fill(code)
+        page.get_by_role("button", name="Verify").click()
+        page.wait_for_load_state()
+    assert "/accounts/mfa/" not in page.url, "the code step failed"
+
+
 @pytest.fixture
 def sign_in(live_server):
-    """`sign_in(page, user)`: fill the sign-in form as `user`, wait for the landing page."""
+    """`sign_in(page, user)`: sign in as `user` (password and code), wait for the landing page."""
 
     def sign(page, user):
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("Username").fill(user.get_username())
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_load_state()
-        assert "/accounts/login/" not in page.url, "sign-in failed"
+        pass_password_and_code(page, live_server.url, user, PASSWORD)
         return page
 
     return sign

@@ -12,9 +12,10 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from tests.e2e.conftest import skip_module_without_browser
+from tests.e2e.conftest import pass_password_and_code, skip_module_without_browser
 
 skip_module_without_browser()
 
@@ -98,12 +99,8 @@ def demo(settings, tmp_path):
 
 def sign_in_as(page, base_url: str, username: str):
     page.add_init_script(RECORD_VIOLATIONS)
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-    assert "/accounts/login/" not in page.url, f"{username} could not sign in"
+    user = get_user_model().objects.get(username=username)
+    pass_password_and_code(page, base_url, user, DEMO_PASSWORD)
     return page
 
 
