@@ -16,7 +16,7 @@ urlpatterns = [
     path("<uuid:meeting_id>/meeting.ics", meetings.meeting_calendar_file, name="ics"),
     path("<uuid:meeting_id>/items/", meetings.meeting_item_add, name="item_add"),
     path(
-        "<uuid:meeting_id>/items/<int:item_id>/done/",
+        "<uuid:meeting_id>/items/<int:action_item_id>/done/",
         meetings.meeting_item_done,
         name="item_done",
     ),

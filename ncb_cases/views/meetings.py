@@ -231,9 +231,11 @@ def meeting_item_add(request, meeting_id):
 
 
 @require_POST
-def meeting_item_done(request, meeting_id, item_id):
+def meeting_item_done(request, meeting_id, action_item_id):
     meeting = _meeting_for_change(request, meeting_id)
-    item = selectors.meeting_item_get_for_user(user=request.user, meeting=meeting, item_id=item_id)
+    item = selectors.meeting_item_get_for_user(
+        user=request.user, meeting=meeting, item_id=action_item_id
+    )
     done_on = None if item.done_on else timezone.localdate()
     try:
         services.meeting_action_item_update(

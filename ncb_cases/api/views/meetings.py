@@ -105,6 +105,8 @@ def _detail(request, meeting_id) -> dict:
 class MeetingViewSet(MeetingApiViewSet):
     serializer_class = MeetingSerializer
     lookup_field = "public_id"
+    # The same name for the meeting's id in every route, page or API, nested or not.
+    lookup_url_kwarg = "meeting_id"
     lookup_value_regex = UUID_PATTERN
 
     def get_queryset(self):
@@ -119,24 +121,24 @@ class MeetingViewSet(MeetingApiViewSet):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(MeetingSerializer(page, many=True).data)
 
-    def retrieve(self, request, public_id):
-        return Response(_detail(request, public_id))
+    def retrieve(self, request, meeting_id):
+        return Response(_detail(request, meeting_id))
 
     def create(self, request):
         data = validated(MeetingWriteSerializer(data=request.data))
         meeting = services.meeting_create(actor=request.user, data=data)
         return Response(_detail(request, meeting.public_id), status=status.HTTP_201_CREATED)
 
-    def update(self, request, public_id, partial=True):
+    def update(self, request, meeting_id, partial=True):
         meeting = selectors.meeting_get_for_user(
-            user=request.user, meeting_id=public_id, for_change=True
+            user=request.user, meeting_id=meeting_id, for_change=True
         )
         data = validated(MeetingWriteSerializer(data=request.data, partial=True))
         services.meeting_update(actor=request.user, meeting=meeting, data=data)
-        return Response(_detail(request, public_id))
+        return Response(_detail(request, meeting_id))
 
-    def partial_update(self, request, public_id):
-        return self.update(request, public_id)
+    def partial_update(self, request, meeting_id):
+        return self.update(request, meeting_id)
 
 
 class MeetingChildViewSet(MeetingApiViewSet):
@@ -176,6 +178,7 @@ class MeetingChildViewSet(MeetingApiViewSet):
 class MeetingActionItemViewSet(MeetingChildViewSet):
     serializer_class = MeetingActionItemSerializer
     lookup_field = "pk"
+    lookup_url_kwarg = "action_item_id"
     lookup_value_regex = r"[0-9]+"
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -194,9 +197,11 @@ class MeetingActionItemViewSet(MeetingChildViewSet):
         item = services.meeting_action_item_add(actor=request.user, meeting=meeting, data=data)
         return Response(MeetingActionItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
-    def partial_update(self, request, meeting_id, pk):
+    def partial_update(self, request, meeting_id, action_item_id):
         meeting = self.get_meeting()
-        item = selectors.meeting_item_get_for_user(user=request.user, meeting=meeting, item_id=pk)
+        item = selectors.meeting_item_get_for_user(
+            user=request.user, meeting=meeting, item_id=action_item_id
+        )
         data = _item_data(validated(MeetingActionItemSerializer(data=request.data, partial=True)))
         item = services.meeting_action_item_update(actor=request.user, item=item, data=data)
         return Response(MeetingActionItemSerializer(item).data)
