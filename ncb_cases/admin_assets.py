@@ -91,6 +91,12 @@ class ExchangeRateForm(forms.ModelForm):
     def clean_reporting_currency(self) -> str:
         return currency_code(self.cleaned_data.get("reporting_currency"))
 
+    def clean_rate(self):
+        rate = self.cleaned_data.get("rate")
+        if rate is not None and rate <= 0:
+            raise ValidationError(_("A rate is greater than zero."))
+        return rate
+
     def clean(self):
         cleaned = super().clean()
         currency, reporting = cleaned.get("currency"), cleaned.get("reporting_currency")
