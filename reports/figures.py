@@ -59,9 +59,7 @@ def regional_figures(
     """
     today = today or timezone.localdate()
     cases = _region_cases(bureau)
-    active = cases.filter(opened_on__lte=end).filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gte=start)
-    )
+    active = _active_cases(cases, start, end)
     tables = (
         _cases_by_month(cases, start, end),
         _cases_by_offence(active),
@@ -90,9 +88,7 @@ def regional_headline(
     requests. No permission check, as `regional_figures`. Six queries."""
     today = today or timezone.localdate()
     cases = _region_cases(bureau)
-    active = cases.filter(opened_on__lte=end).filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gte=start)
-    )
+    active = _active_cases(cases, start, end)
     by_month = _cases_by_month(cases, start, end).rows[-1]
     victims = _victims(active).rows[-1]
     assets = _assets(active, end).rows[-1]
@@ -107,21 +103,14 @@ def regional_headline(
 
 
 def region_label(bureau: SubRegionalBureau | None) -> str:
-    """ "European Regional Bureau (RB-EUR)", or "All regions"."""
+    """The scope as people read it: `European Regional Bureau (RB-EUR)`, or `All regions`."""
     return f"{bureau.name} ({bureau.code})" if bureau else _("All regions")
 
 
 def months_between(start: date, end: date) -> list[date]:
     """The first day of every month from `start`'s to `end`'s, in order."""
-    months, month = [], start.replace(day=1)
-    while month <= end:
-        months.append(month)
-        month = (
-            month.replace(year=month.year + 1, month=1)
-            if month.month == 12
-            else (month.replace(month=month.month + 1))
-        )
-    return months
+    first, last = start.year * 12 + start.month - 1, end.year * 12 + end.month - 1
+    return [date(index // 12, index % 12 + 1, 1) for index in range(first, last + 1)]
 
 
 def _region_cases(bureau: SubRegionalBureau | None) -> QuerySet[Case]:
@@ -129,6 +118,13 @@ def _region_cases(bureau: SubRegionalBureau | None) -> QuerySet[Case]:
     if bureau is not None:
         cases = cases.filter(owner_ncb__country__sub_regional_bureau=bureau)
     return cases.order_by()
+
+
+def _active_cases(cases: QuerySet[Case], start: date, end: date) -> QuerySet[Case]:
+    """Cases opened by the end of the period and not closed before its start."""
+    return cases.filter(opened_on__lte=end).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gte=start)
+    )
 
 
 def _region_countries(bureau: SubRegionalBureau | None) -> QuerySet[Country]:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from contacts.choices import LegislationStatus
 from messages_hst.choices import RequestDirection
 from ncb_cases.choices import Sex
-from reports.figures import regional_figures
+from reports.figures import months_between, regional_figures
 from tests.factories import CaseFactory, ContactPointFactory, VictimFactory, country
 from tests.reports.conftest import PERIOD
 from tests.reports.factories import (
@@ -166,3 +166,12 @@ def test_figures_cost_a_fixed_number_of_queries(
     country("IT")
     with django_assert_max_num_queries(11):
         regional_figures(bureau=srb_europe_bureau, **PERIOD)
+
+
+def test_months_run_across_the_turn_of_a_year():
+    assert months_between(date(2025, 11, 20), date(2026, 2, 3)) == [
+        date(2025, 11, 1),
+        date(2025, 12, 1),
+        date(2026, 1, 1),
+        date(2026, 2, 1),
+    ]
