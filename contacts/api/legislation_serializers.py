@@ -5,6 +5,8 @@ date when it was never reviewed.
 """
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers
 
 from contacts.choices import LegislationStatus
@@ -15,6 +17,36 @@ from contacts.legislation_services import (
     legislation_stale_before,
 )
 from contacts.models import Country, CountryLegislation
+
+
+class LegislationStatusField(serializers.ChoiceField):
+    """One answer of a country's law: YES, PARTIAL, NO or UNKNOWN."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=LegislationStatus.choices, **kwargs)
+
+
+class LegislationStatusFieldSchema(OpenApiSerializerFieldExtension):
+    """The four answers share one `LegislationStatusEnum` component in the schema, instead of
+    one enum per question named after each field (a warning of drf-spectacular)."""
+
+    target_class = LegislationStatusField
+
+    def map_serializer_field(self, auto_schema, direction):
+        component = ResolvedComponent(
+            name="LegislationStatusEnum",
+            type=ResolvedComponent.SCHEMA,
+            object="LegislationStatus",
+            schema={
+                "type": "string",
+                "enum": list(LegislationStatus.values),
+                "description": "\n".join(
+                    f"* `{value}` - {label}" for value, label in LegislationStatus.choices
+                ),
+            },
+        )
+        auto_schema.registry.register_on_missing(component)
+        return component.ref
 
 
 class CountryLegislationSerializer(serializers.Serializer):
@@ -29,10 +61,10 @@ class CountryLegislationSerializer(serializers.Serializer):
     url = serializers.HyperlinkedRelatedField(
         view_name="legislation-detail", lookup_field="iso2", source="country", read_only=True
     )
-    assistance_punishable = serializers.ChoiceField(choices=LegislationStatus.choices)
-    incitement_punishable = serializers.ChoiceField(choices=LegislationStatus.choices)
-    asset_seizure = serializers.ChoiceField(choices=LegislationStatus.choices)
-    asset_confiscation = serializers.ChoiceField(choices=LegislationStatus.choices)
+    assistance_punishable = LegislationStatusField()
+    incitement_punishable = LegislationStatusField()
+    asset_seizure = LegislationStatusField()
+    asset_confiscation = LegislationStatusField()
     source_reference = serializers.CharField()
     source_url = serializers.CharField()
     notes = serializers.CharField()
@@ -73,10 +105,10 @@ class LegislationReviewInputSerializer(serializers.Serializer):
     """A new review of a country's legislation. With PATCH, omitted fields keep the values
     of the review on record; `reviewed_on` defaults to today either way."""
 
-    assistance_punishable = serializers.ChoiceField(choices=LegislationStatus.choices)
-    incitement_punishable = serializers.ChoiceField(choices=LegislationStatus.choices)
-    asset_seizure = serializers.ChoiceField(choices=LegislationStatus.choices)
-    asset_confiscation = serializers.ChoiceField(choices=LegislationStatus.choices)
+    assistance_punishable = LegislationStatusField()
+    incitement_punishable = LegislationStatusField()
+    asset_seizure = LegislationStatusField()
+    asset_confiscation = LegislationStatusField()
     source_reference = serializers.CharField(
         max_length=300,
         required=False,

@@ -33,3 +33,7 @@ def other_country(iso2: str, name: str, *, region=None, bureau=None, is_member=T
         kwargs["region"] = region
     kwargs["sub_regional_bureau"] = bureau
     return CountryFactory(**kwargs)
+
+
+def days_ago(days: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=days)
