@@ -95,6 +95,8 @@ class SupportOrganisationViewSet(
     serializer_class = SupportOrganisationSerializer
     permission_classes = [HasDirectoryAccess]
     filter_backends: list = []
+    lookup_field = "id"
+    lookup_value_regex = "[0-9]+"
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
