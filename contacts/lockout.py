@@ -113,13 +113,12 @@ def _audit_sign_in(sender, request, user, **kwargs) -> None:
 def _audit_sign_in_failed(sender, credentials, request=None, **kwargs) -> None:
     # Django masks the password in `credentials`; only a known account is named, as actor.
     user = _user_named((credentials or {}).get("username"))
-    if request is not None and getattr(request, "axes_locked_out", False):
-        return  # refused before the password was checked: the lockout is audited once
     audit_auth_event(request=request, user=user, event="sign_in_failed", failed=True)
 
 
 @receiver(user_locked_out, dispatch_uid="contacts.lockout.audit_locked_out")
 def _audit_locked_out(sender, request, username, ip_address, **kwargs) -> None:
+    # Sent when the 5th failure locks the pair, and again for each attempt while locked.
     audit_record(
         actor=_user_named(username),
         action=AuditAction.DENIED,
