@@ -222,16 +222,27 @@ def _cover(
 
 
 def _table_section(table: FigureTable) -> list:
+    """Heading, table, note and chart, kept on one page when they fit on one."""
     styles = _styles()
-    heading = Paragraph(escape(str(table.title)), styles["h2"])
-    parts: list = [KeepTogether([heading, _figure_table(table)])]
+    parts: list = [Paragraph(escape(str(table.title)), styles["h2"]), _figure_table(table)]
     if table.note:
         parts.append(Paragraph(escape(str(table.note)), styles["note"]))
     chart = _chart(table) if table.chart != "none" else None
     if chart is not None:
         parts.extend([Spacer(1, 3 * mm), chart])
-    parts.append(Spacer(1, 6 * mm))
-    return parts
+        if any(
+            isinstance(value, Cell) and value.suppressed for row in table.rows for value in row
+        ):
+            parts.append(
+                Paragraph(
+                    escape(
+                        _("Suppressed cells (%(hidden)s) are drawn as empty bars.")
+                        % {"hidden": suppressed_text()}
+                    ),
+                    styles["note"],
+                )
+            )
+    return [KeepTogether(parts), Spacer(1, 6 * mm)]
 
 
 def _figure_table(table: FigureTable) -> Table:
@@ -303,7 +314,7 @@ def _chart(table: FigureTable) -> Drawing | None:
     regular, _bold = _fonts()
     bar_height = 9 if len(series_columns) == 1 else 6
     plot_height = max(len(rows) * (bar_height * len(series_columns) + 6), 30)
-    legend_height = 14 * len(series_columns) if len(series_columns) > 1 else 0
+    legend_height = 16 if len(series_columns) > 1 else 0
     drawing = Drawing(PAGE_WIDTH, plot_height + 30 + legend_height)
     chart = HorizontalBarChart()
     chart.x = 62 * mm
@@ -316,6 +327,11 @@ def _chart(table: FigureTable) -> Drawing | None:
     chart.categoryAxis.labels.fontSize = 7
     chart.categoryAxis.labels.boxAnchor = "e"
     chart.valueAxis.valueMin = 0
+    highest = max(value for series in data for value in series)
+    if highest <= 10:
+        # Whole numbers only: ReportLab's own steps would be halves, printed twice as "0, 0, 1".
+        chart.valueAxis.valueMax = max(highest, 1)
+        chart.valueAxis.valueStep = 1
     chart.valueAxis.labels.fontName = regular
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.labelTextFormat = "{:,.0f}".format
@@ -332,6 +348,9 @@ def _chart(table: FigureTable) -> Drawing | None:
         legend.fontName = regular
         legend.fontSize = 7
         legend.alignment = "right"
+        legend.columnMaximum = 1  # one entry per column: the entries side by side
+        legend.deltax = 90
+        legend.dxTextSpace = 4
         legend.colorNamePairs = [
             (SERIES_COLOURS[position], str(table.columns[index]))
             for position, index in enumerate(series_columns)
