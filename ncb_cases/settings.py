@@ -175,6 +175,7 @@ NCB_REQUIRE_MFA = env_flag("NCB_REQUIRE_MFA", True)
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "NCB-THB")
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret key
 
 # Brute force (django-axes, contacts.lockout): 5 failed sign-ins for one username from one
 # address lock that pair for 15 minutes; a success resets the count. The client address is
@@ -369,6 +370,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ncb_cases.api.schema_hooks.document_pages_past_the_end",
+    ],
 }
 
 # --- The domain -----------------------------------------------------------------------------
