@@ -22,7 +22,7 @@ urlpatterns = [
     ),
     path("<uuid:meeting_id>/documents/", meetings.meeting_document_upload, name="document_add"),
     path(
-        "<uuid:meeting_id>/documents/<uuid:document_id>/",
+        "<uuid:meeting_id>/documents/<uuid:document_id>/download/",
         meetings.meeting_document_download,
         name="document",
     ),

@@ -99,3 +99,13 @@ def test_send_button_is_404_for_a_participant(client_for, officer_it, meeting_fr
     )
     assert response.status_code == 404
     assert not HSTMessage.objects.exists()
+
+
+def test_the_draft_opens_and_edits_in_the_message_pages(client_for, supervisor_fr, meeting_fr):
+    message = meeting_message_draft(actor=supervisor_fr, meeting=meeting_fr, purpose="invitation")
+    client = client_for(supervisor_fr)
+    detail = client.get(reverse("messages_hst:detail", args=[message.message_id]))
+    edit = client.get(reverse("messages_hst:edit", args=[message.message_id]))
+    assert detail.status_code == 200
+    assert "Routes via Libya" in detail.text
+    assert edit.status_code == 200
