@@ -222,3 +222,15 @@ def test_documents_metadata_for_participants_only(
     assert [d["filename"] for d in listed["results"]] == ["agenda.txt"]
     assert listed["results"][0]["media_type"] == "text/plain"
     assert api_client_for(srb_europe).get(url(meeting_fr, "documents")).json()["count"] == 0
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_action_item_list_has_a_fixed_number_of_queries(
+    api_client_for, officer_it, meeting_fr, ncb_it, ncb_ng, count, django_assert_max_num_queries
+):
+    for index in range(count):
+        action_item(meeting_fr, ncb_it if index % 2 else ncb_ng, f"Action {index}")
+    client = api_client_for(officer_it)
+    with django_assert_max_num_queries(6):
+        response = client.get(url(meeting_fr, "action-items"))
+    assert response.json()["count"] == count
