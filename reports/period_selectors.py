@@ -2,15 +2,16 @@
 
 A report is readable by whoever may read its region's figures: instance admins every report
 (the global ones included), SRB monitors their bureau's, NCB members their own region's. A
-report outside that is answered as missing (Http404), like any other protected object.
+report outside that is answered as missing (Http404), like any other protected object, and
+the refused attempt on an existing report is recorded as DENIED (`ncb_cases.audit`).
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
+from ncb_cases.audit import audit_denied
 from reports.models import PeriodReport
 from reports.permissions import can_view_global, permitted_bureaus
 
@@ -34,10 +35,14 @@ def period_report_get_for_user(
     *, user: AbstractBaseUser | AnonymousUser, report_id, with_pdf: bool = False
 ) -> PeriodReport:
     """The report with public id `report_id` if `user` may read its region; Http404 when it is
-    missing or not theirs (the same answer). One query."""
+    missing or not theirs (the same answer; a refused attempt on an existing report writes a
+    DENIED audit row, at once: keep the call out of a transaction the 404 rolls back). One
+    query when found."""
     report = (
         period_reports_for_user(user=user, with_pdf=with_pdf).filter(public_id=report_id).first()
     )
     if report is None:
-        raise Http404
+        raise audit_denied(
+            user=user, existing=PeriodReport.objects.filter(public_id=report_id).defer("pdf")
+        )
     return report

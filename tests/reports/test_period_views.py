@@ -204,6 +204,19 @@ def test_another_regions_report_is_404_on_every_page(
     for user in (srb_europe, officer_fr):
         response = client_for(user).get(reverse(f"reports:{name}", args=[report.public_id]))
         assert response.status_code == 404
+    denied = AuditEvent.objects.filter(
+        action=AuditAction.DENIED, object_public_id=report.public_id
+    )
+    assert {event.actor for event in denied} == {srb_europe, officer_fr}
+
+
+def test_a_missing_report_is_the_same_404_and_audits_nothing(client_for, srb_europe):
+    missing = "00000000-0000-4000-8000-000000000000"
+
+    response = client_for(srb_europe).get(reverse("reports:period_detail", args=[missing]))
+
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(action=AuditAction.DENIED).exists()
 
 
 def test_the_global_report_is_404_for_an_srb_monitor(client_for, srb_europe):
