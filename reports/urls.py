@@ -15,7 +15,7 @@ urlpatterns = [
         name="export",
     ),
     re_path(
-        r"^regions/(?P<code>[A-Za-z0-9-]+)/tables/(?P<key>[a-z0-9_]+)\.(?P<fmt>csv|xlsx)$",
+        r"^regions/(?P<code>[A-Za-z0-9-]+)/export/(?P<key>[a-z0-9_]+)\.(?P<fmt>csv|xlsx)$",
         views.export,
         name="table_export",
     ),
