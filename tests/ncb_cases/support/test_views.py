@@ -180,3 +180,30 @@ def test_the_tab_query_count_does_not_grow_with_referrals(
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get(tab(case_fr))
     assert len(response.context["referrals"]) == 11
+
+
+def test_the_referral_form_offers_only_the_cases_victims_by_pseudonym(
+    client_for, officer_fr, case_fr, victim_fr, suspect_fr, child_fr, shelter_fr
+):
+    # when
+    response = client_for(officer_fr).get(
+        reverse("cases:referral_create", args=[case_fr.public_id])
+    )
+
+    # then
+    choices = dict(response.context["form"].fields["victim"].choices)
+    assert response.status_code == 200
+    assert set(choices) == {"", str(victim_fr.public_id), str(child_fr.public_id)}
+    assert choices[str(child_fr.public_id)].endswith("(child)")
+    assert "Okafor" not in response.content.decode()
+    assert "Moreau" not in response.content.decode()
+
+
+def test_a_reader_without_the_permission_gets_404_on_the_referral_form(
+    client_for, supervisor_fr, case_fr
+):
+    response = client_for(supervisor_fr).get(
+        reverse("cases:referral_create", args=[case_fr.public_id])
+    )
+
+    assert response.status_code == 404
