@@ -372,7 +372,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "ncb_cases.api.schema_hooks.document_pages_past_the_end",
+        "ncb_cases.api.schema_hooks.document_query_errors",
     ],
 }
 

@@ -36,11 +36,13 @@ from messages_hst.validation import with_computed_flags
 from ncb_cases import selectors as case_selectors
 from ncb_cases.api.schema import PAGE_SIZE
 
+RECIPIENT_PATTERN = r"^[A-Za-z0-9-]{2,12}$"
 RECIPIENT = OpenApiParameter(
     "recipient",
     OpenApiTypes.STR,
     OpenApiParameter.PATH,
     description=_("The recipient NCB's code (one delivery per recipient)"),
+    pattern=RECIPIENT_PATTERN,
 )
 # Which text the rendering endpoint answered, in its `HST-Rendering` header.
 RENDERING_SENT, RENDERING_DRAFT, RENDERING_MASKED = "sent", "draft", "masked"
@@ -93,7 +95,7 @@ class MessagePartsMixin:
     @action(
         detail=True,
         methods=["post"],
-        url_path=r"deliveries/(?P<recipient>[A-Za-z0-9-]{2,12})/requeue",
+        url_path=rf"deliveries/(?P<recipient>{RECIPIENT_PATTERN[1:-1]})/requeue",
         url_name="delivery-requeue",
     )
     def requeue(self, request, message_id, recipient):
