@@ -186,8 +186,9 @@ def test_dashboard_runs_a_constant_number_of_queries(
         share_case(case, ncb_de, expires_at=timezone.now() + datetime.timedelta(days=5))
     client = client_for(officer_fr)
     # when
-    # (the overdue HST requests panel adds one query, whatever the number of items)
-    with django_assert_max_num_queries(11):
+    # (the panels of other apps add a fixed few: overdue HST requests 1, returned drafts 1,
+    # evidence in transit 2; the NCB's open cases 2; see tests/ncb_cases/test_dashboard_*.py)
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("dashboard"))
     # then
     assert len(response.context["open_tasks"]) == count
