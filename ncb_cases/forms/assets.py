@@ -75,6 +75,12 @@ class AssetForm(ServiceErrorsMixin, forms.Form):
         data["holder"] = data["holder"] or None
         return data
 
+    def changed_asset_data(self) -> dict[str, Any]:
+        """Only what the person changed (call after `is_valid()`): the audit row names
+        exactly the fields that changed."""
+        data = self.asset_data()
+        return {key: value for key, value in data.items() if key in self.changed_data}
+
     @staticmethod
     def initial_from(asset) -> dict[str, Any]:
         return {

@@ -127,7 +127,9 @@ def asset_edit(request, case_id: UUID, asset_id: UUID):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            asset_services.asset_update(actor=request.user, asset=asset, data=form.asset_data())
+            asset_services.asset_update(
+                actor=request.user, asset=asset, data=form.changed_asset_data()
+            )
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as exc:

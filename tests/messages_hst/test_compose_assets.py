@@ -150,6 +150,7 @@ def test_the_demo_cases_compose_valid_messages_with_their_assets(settings, tmp_p
     again = seed_assets_demo()
     assert again.assets_created == 0
     assert again.rates_created == 0
+    assert again.summary_lines()[0].startswith("Demo assets: 0 assets created")
     assert Asset.objects.filter(case__owner_ncb__code="FR").count() >= 3
     assert Asset.objects.filter(case__owner_ncb__code="DE").count() >= 1
     users = {user.username: user for user in get_user_model().objects.all()}

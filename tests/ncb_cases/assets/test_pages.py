@@ -185,6 +185,7 @@ def test_the_tab_shows_the_total_its_rates_and_what_is_not_converted(
     assert "not in the total" in content
     assert "not converted" in content
     assert "Silver Notice candidate" in content
+    assert "1 asset is a candidate for a Silver Notice." in content
 
 
 def test_the_tab_shows_the_status_history(client_for, officer_fr, case_fr, asset_fr):
@@ -260,11 +261,18 @@ def test_bad_input_shows_field_errors_and_saves_nothing(
 def test_an_officer_edits_an_asset(client_for, officer_fr, case_fr, asset_fr):
     response = client_for(officer_fr).post(
         write_urls(case_fr, asset_fr)["edit"],
-        asset_post(asset_type="BANK_ACCOUNT", estimated_value="999.99"),
+        asset_post(
+            asset_type="BANK_ACCOUNT",
+            description="Account receiving the proceeds (test)",
+            estimated_value="999.99",
+            currency="EUR",
+        ),
     )
     assert response.status_code == 302
     asset_fr.refresh_from_db()
     assert asset_fr.estimated_value == Decimal("999.99")
+    event = AuditEvent.objects.get(action=AuditAction.UPDATE, object_public_id=asset_fr.public_id)
+    assert event.details == {"fields": ["country", "estimated_value"]}
 
 
 def test_the_status_form_offers_only_the_allowed_next_statuses(
