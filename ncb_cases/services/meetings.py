@@ -127,13 +127,18 @@ def meeting_update(
     *, actor: AbstractBaseUser, meeting: Meeting, data: Mapping[str, Any]
 ) -> Meeting:
     """Change some of a meeting's fields (`data` as for `meeting_create`, any subset; the
-    organising NCB stays). `participants`, when given, replaces the list (what was already
-    sent to an NCB that stays is kept); `cases`, when given, replaces the linked cases the
-    actor can see, and keeps those they cannot. Same refusals as `meeting_create`. One UPDATE
-    audit row naming the changed fields."""
+    organising NCB cannot change: another one is refused). `participants`, when given,
+    replaces the list (what was already sent to an NCB that stays is kept); `cases`, when
+    given, replaces the linked cases the actor can see, and keeps those they cannot. Same
+    refusals as `meeting_create`. One UPDATE audit row naming the changed fields."""
     meeting = _lock_editable(actor, meeting)
     errors = Errors()
-    data = {key: value for key, value in data.items() if key != "organising_ncb"}
+    if "organising_ncb" in data:
+        given = data["organising_ncb"]
+        code = given.code if isinstance(given, NationalCentralBureau) else str(given or "")
+        if code.strip().upper() != meeting.organising_ncb.code:
+            errors.add("organising_ncb", _("The organising NCB of a meeting cannot change."))
+        data = {key: value for key, value in data.items() if key != "organising_ncb"}
     participants, cases = _apply_meeting_data(meeting, data, actor, errors, admin=False)
     _full_clean(meeting, errors)
     errors.raise_if_any()

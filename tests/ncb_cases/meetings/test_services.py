@@ -185,3 +185,15 @@ def test_action_item_cannot_be_done_in_the_future(supervisor_fr, meeting_fr, ncb
             actor=supervisor_fr, item=item, data={"done_on": "2999-01-01"}
         )
     assert list(errors_of(exc_info)) == ["done_on"]
+
+
+def test_organising_ncb_cannot_change(supervisor_fr, meeting_fr):
+    with pytest.raises(ValidationError) as exc_info:
+        services.meeting_update(
+            actor=supervisor_fr, meeting=meeting_fr, data={"organising_ncb": "IT"}
+        )
+    assert list(errors_of(exc_info)) == ["organising_ncb"]
+    same = services.meeting_update(
+        actor=supervisor_fr, meeting=meeting_fr, data={"organising_ncb": "FR", "title": "Renamed"}
+    )
+    assert same.title == "Renamed"

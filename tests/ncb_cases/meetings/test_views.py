@@ -226,3 +226,18 @@ def test_participant_may_not_add_action_items(client_for, officer_it, meeting_fr
     )
     assert response.status_code == 404
     assert not meeting_fr.action_items.exists()
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_detail_has_a_fixed_number_of_queries(
+    client_for, supervisor_fr, meeting_fr, ncb_it, case_fr, count, django_assert_max_num_queries
+):
+    # given: items, linked cases and documents in numbers
+    meeting_fr.cases.set([case_fr])
+    for index in range(count):
+        action_item(meeting_fr, ncb_it, f"Action {index}", dt.date(2030, 1, 1 + index))
+    client = client_for(supervisor_fr)
+    # when / then
+    with django_assert_max_num_queries(14):
+        response = client.get(detail_url(meeting_fr))
+    assert response.text.count("Action ") >= count
