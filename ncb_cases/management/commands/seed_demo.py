@@ -7,18 +7,23 @@ the password, calls them in dependency order and prints the demo logins.
 from django.core.management.base import BaseCommand, CommandError
 
 from contacts.demo import demo_password, seed_contacts_demo
+from contacts.demo_legislation import seed_legislation_demo
+from contacts.demo_support import seed_support_demo
 from contacts.reference import reference_data_load
 from evidence.demo import seed_evidence_demo
 from messages_hst.demo import seed_messages_demo
 from ncb_cases.demo import seed_cases_demo
+from ncb_cases.demo_assets import seed_assets_demo
+from ncb_cases.demo_meetings import seed_meetings_demo
+from ncb_cases.demo_support import seed_referrals_demo
 
 DEMO_URL = "http://127.0.0.1:8000/"
 
 
 class Command(BaseCommand):
     help = (
-        "Load the reference data and the demo (NCBs, users, contact points, cases, evidence, "
-        "messages). "
+        "Load the reference data and the demo (NCBs, users, contact points, legislation, "
+        "support organisations, cases, assets, referrals, meetings, evidence, messages). "
         "Idempotent; prints the demo logins."
     )
 
@@ -39,13 +44,19 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         for line in contacts.summary_lines():
             self.stdout.write(line)
-        # The demos of cases, evidence and messages go here, each after what it builds on.
-        for line in seed_cases_demo().summary_lines():
-            self.stdout.write(line)
-        for line in seed_evidence_demo().summary_lines():
-            self.stdout.write(line)
-        for line in seed_messages_demo().summary_lines():
-            self.stdout.write(line)
+        # Each app's demo, after what it builds on.
+        for seed in (
+            seed_legislation_demo,
+            seed_support_demo,
+            seed_cases_demo,
+            seed_assets_demo,
+            seed_referrals_demo,
+            seed_meetings_demo,
+            seed_evidence_demo,
+            seed_messages_demo,
+        ):
+            for line in seed().summary_lines():
+                self.stdout.write(line)
 
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo ready at {DEMO_URL}"))
