@@ -409,6 +409,10 @@ HST_RECEIPT_KEYRING_SECONDS = float(os.environ.get("HST_RECEIPT_KEYRING_SECONDS"
 # Assets and regional monitoring (issue 6): case totals are converted into this currency from
 # the dated exchange-rate table; an aggregate cell counting fewer persons than this is shown
 # as "<N" in every page, export and report (as IOM's CTDC does).
+# Largest meeting document accepted (bytes); stored by content hash under VAR_DIR.
+MEETING_DOCUMENT_MAX_BYTES = int(
+    os.environ.get("MEETING_DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024))
+)
 REPORTING_CURRENCY = os.environ.get("REPORTING_CURRENCY", "EUR")
 SMALL_CELL_THRESHOLD = int(os.environ.get("SMALL_CELL_THRESHOLD", "11"))
 

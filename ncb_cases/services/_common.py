@@ -114,7 +114,10 @@ def as_date(value, field: str, errors: Errors) -> date | None:
         return None
     if isinstance(value, date):
         return value
-    parsed = parse_date(str(value))
+    try:
+        parsed = parse_date(str(value))
+    except ValueError:  # well-formed but impossible, such as 2026-13-45
+        parsed = None
     if parsed is None:
         errors.add(field, _("Enter a date as YYYY-MM-DD."))
     return parsed

@@ -25,7 +25,7 @@ DEMO_PASSWORD = "e2e-demo-password-0123"
 MAX_PAGES_PER_USER = 90
 # Links not to follow: leaving the session, files to download, the same page in another form.
 SKIPPED = re.compile(
-    r"(/logout|/accounts/logout|\.(csv|xlsx|ics|zip|pdf|vcf|json)$|/export|/download|"
+    r"(/logout|/accounts/logout|\.(csv|xlsx|ics|zip|pdf|vcf|json)(\?|$)|/export|/download|"
     r"/vcard/|/dossier.*/file|\?format=|/schema/|/i18n/|/admin/logout|/admin/jsi18n)"
 )
 KIND_PLACEHOLDERS = (
