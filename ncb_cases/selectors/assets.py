@@ -14,11 +14,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from ncb_cases.audit import audited_read
+from ncb_cases.audit import audit_record
+from ncb_cases.choices import AuditAction
 from ncb_cases.models import Case
 from ncb_cases.models.assets import Asset, AssetStatusChange, ExchangeRate
 from ncb_cases.selectors._common import as_uuid
@@ -44,27 +46,46 @@ def asset_list_for_case(*, user: User, case: Case) -> QuerySet[Asset]:
     return _assets().filter(case=case, case__in=visible_cases(user)).order_by("created_at", "id")
 
 
-def asset_get_for_user(*, user: User, asset_id, for_change: bool = False) -> Asset:
+def asset_get_for_user(
+    *, user: User, asset_id, for_change: bool = False, ip: str | None = None
+) -> Asset:
     """The asset with public id `asset_id` if `user` may read its case (or change it, with
-    `for_change`); Http404 for missing and forbidden alike. Not audited (see
+    `for_change`); Http404 for missing and forbidden alike. A refused attempt on an asset
+    that exists is recorded as DENIED (committed at once: do not call this inside a
+    transaction that the 404 rolls back); a successful read is not audited (see
     `asset_detail_for_user`). Two queries."""
     cases = editable_cases(user) if for_change else visible_cases(user)
+    public_id = as_uuid(asset_id)
     try:
-        return _assets().filter(case__in=cases).get(public_id=as_uuid(asset_id))
+        return _assets().filter(case__in=cases).get(public_id=public_id)
     except Asset.DoesNotExist as exc:
+        _audit_refused(user, public_id, for_change=for_change, ip=ip)
         raise Http404 from exc
+
+
+def _audit_refused(user: User, public_id, *, for_change: bool, ip: str | None) -> None:
+    if not user.is_authenticated:
+        return
+    found = Asset.objects.select_related("case").filter(public_id=public_id).first()
+    if found is not None:
+        with transaction.atomic():
+            audit_record(
+                actor=user,
+                action=AuditAction.DENIED,
+                obj=found,
+                ip=ip,
+                details={"attempted": AuditAction.UPDATE if for_change else AuditAction.VIEW},
+            )
 
 
 def asset_detail_for_user(*, user: User, asset_id, ip: str | None = None) -> Asset:
     """`asset_get_for_user` for a person reading one asset: one VIEW audit row; a refused
     read of an existing asset is recorded as DENIED, then Http404. Do not wrap this in an
     outer transaction."""
-    return audited_read(
-        user=user,
-        read=lambda: asset_get_for_user(user=user, asset_id=asset_id),
-        existing=Asset.objects.filter(public_id=as_uuid(asset_id)),
-        ip=ip,
-    )
+    asset = asset_get_for_user(user=user, asset_id=asset_id, ip=ip)
+    with transaction.atomic():
+        audit_record(actor=user, action=AuditAction.VIEW, obj=asset, ip=ip)
+    return asset
 
 
 # --- The total in the reporting currency ------------------------------------------------------

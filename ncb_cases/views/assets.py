@@ -84,7 +84,7 @@ def case_assets(request, case_id: UUID):
 
 def _asset_in_case(request, case_id: UUID, asset_id: UUID) -> Asset:
     asset = asset_selectors.asset_get_for_user(
-        user=request.user, asset_id=asset_id, for_change=True
+        user=request.user, asset_id=asset_id, for_change=True, ip=request_ip(request)
     )
     if asset.case.public_id != case_id:
         raise Http404

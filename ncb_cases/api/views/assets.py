@@ -163,7 +163,7 @@ class AssetViewSet(CaseChildViewSet):
     )
     @action(detail=True, methods=["post"], url_path="status", url_name="status")
     def change_status(self, request, case_id, asset_id):
-        asset = self._asset(asset_id)
+        asset = self._asset(asset_id, for_change=True)
         data = validated(AssetStatusInputSerializer(data=request.data))
         asset_services.asset_change_status(actor=request.user, asset=asset, **data)
         return Response(self._reread(asset))
@@ -188,13 +188,15 @@ class AssetViewSet(CaseChildViewSet):
         return Response(AssetTotalSerializer(total).data)
 
     def _update(self, request, asset_id, *, partial: bool):
-        asset = self._asset(asset_id)
+        asset = self._asset(asset_id, for_change=True)
         data = validated(AssetWriteSerializer(data=request.data, partial=partial))
         asset = asset_services.asset_update(actor=request.user, asset=asset, data=data)
         return Response(self._reread(asset))
 
-    def _asset(self, asset_id) -> Asset:
-        asset = asset_selectors.asset_get_for_user(user=self.request.user, asset_id=asset_id)
+    def _asset(self, asset_id, *, for_change: bool = False) -> Asset:
+        asset = asset_selectors.asset_get_for_user(
+            user=self.request.user, asset_id=asset_id, for_change=for_change, ip=self.ip
+        )
         self.check_in_case(asset.case_id)
         return asset
 

@@ -315,3 +315,22 @@ def test_the_api_is_in_the_openapi_schema(api_client_for, officer_fr):
     assert "post" in paths[base + "{asset_id}/status/"]
     assert "get" in paths[base + "total/"]
     assert "400" in paths[base + "{asset_id}/status/"]["post"]["responses"]
+
+
+@pytest.mark.parametrize("who", ["officer_de", "read_only_partner"])
+def test_a_refused_write_on_an_existing_asset_is_audited(
+    request, api_client_for, case_fr, ncb_de, asset_fr, who
+):
+    # given
+    if who == "read_only_partner":
+        share_case(case_fr, ncb_de, access=ShareAccess.READ)
+    user = request.getfixturevalue("officer_de")
+
+    # when
+    response = api_client_for(user).post(url(case_fr, asset_fr, "status"), status_body())
+
+    # then
+    assert response.status_code == 404
+    denied = AuditEvent.objects.get(actor=user, action=AuditAction.DENIED)
+    assert denied.object_public_id == asset_fr.public_id
+    assert denied.details == {"attempted": AuditAction.UPDATE}

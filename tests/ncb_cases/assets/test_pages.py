@@ -324,3 +324,12 @@ def test_a_final_status_offers_no_change(client_for, officer_fr, case_fr, asset_
     assert client.post(write_urls(case_fr, asset_fr)["status"], status_post()).status_code == 400
     tab = client.get(assets_url(case_fr)).content.decode()
     assert write_urls(case_fr, asset_fr)["status"] not in tab
+
+
+def test_a_refused_asset_page_on_an_existing_asset_is_audited(
+    client_for, officer_de, case_fr, asset_fr
+):
+    response = client_for(officer_de).get(write_urls(case_fr, asset_fr)["status"])
+    assert response.status_code == 404
+    denied = AuditEvent.objects.get(actor=officer_de, action=AuditAction.DENIED)
+    assert denied.object_public_id == asset_fr.public_id
