@@ -21,6 +21,8 @@ def demo(settings, tmp_path):
 
 
 def test_demo_seeds_an_operational_and_a_past_working_meeting_once(demo):
+    # given: whatever seed_demo did already, start from no meeting
+    Meeting.objects.all().delete()
     # when
     first = seed_meetings_demo()
     second = seed_meetings_demo()
