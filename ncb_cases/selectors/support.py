@@ -15,13 +15,12 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 
 from ncb_cases.audit import audit_record, audited_read
 from ncb_cases.choices import AuditAction, ReferralStatus, RepatriationStatus
 from ncb_cases.models import Case
 from ncb_cases.models.support import SupportReferral
-from ncb_cases.selectors._common import as_uuid
+from ncb_cases.selectors._common import as_uuid, denied
 from ncb_cases.selectors.access import (
     editable_cases,
     identity_permitted_case_ids,
@@ -74,11 +73,13 @@ def referral_list_for_case_audited(
 def referral_get_for_user(*, user: User, referral_id, for_change: bool = False) -> SupportReferral:
     """The referral with public id `referral_id` if `user` may read (or, with `for_change`,
     change) its case and holds the case's victim-identity permission; Http404 for missing and
-    forbidden alike. Not audited (see `referral_detail_for_user`). One query."""
+    forbidden alike; a refused attempt on an existing referral is audited as DENIED. A granted
+    read is not audited (see `referral_detail_for_user`). One query (two when refused)."""
+    public_id = as_uuid(referral_id)
     try:
-        return _permitted(user, for_change=for_change).get(public_id=as_uuid(referral_id))
+        return _permitted(user, for_change=for_change).get(public_id=public_id)
     except SupportReferral.DoesNotExist as exc:
-        raise Http404 from exc
+        raise denied(user, SupportReferral, public_id, for_change) from exc
 
 
 def referral_detail_for_user(*, user: User, referral_id, ip: str | None = None) -> SupportReferral:

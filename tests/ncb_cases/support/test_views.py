@@ -207,3 +207,20 @@ def test_a_reader_without_the_permission_gets_404_on_the_referral_form(
     )
 
     assert response.status_code == 404
+
+
+def test_a_refused_change_of_a_referral_is_audited_and_changes_nothing(
+    client_for, officer_de, supervisor_fr, referral_fr
+):
+    ids = [referral_fr.case.public_id, referral_fr.public_id]
+    for user in (officer_de, supervisor_fr):
+        response = client_for(user).post(
+            reverse("cases:referral_status", args=ids),
+            {"to_status": "ACCEPTED", "on": days_ago(1).isoformat()},
+        )
+        assert response.status_code == 404
+        assert AuditEvent.objects.filter(
+            action=AuditAction.DENIED, actor=user, object_type="supportreferral"
+        ).exists()
+    referral_fr.refresh_from_db()
+    assert referral_fr.status == "REFERRED"
