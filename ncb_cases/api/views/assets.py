@@ -9,19 +9,25 @@ from django.db import transaction
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from contacts.api.serializers import ErrorSerializer
 from ncb_cases import permissions as case_permissions
 from ncb_cases.api.schema import (
     CASE_ID,
-    DETAIL_ERRORS,
+    NOT_AUTHENTICATED,
+    NOT_FOUND,
     PAGE_SIZE,
     VALIDATION_ERROR,
-    WRITE_ERRORS,
     path_id,
 )
 from ncb_cases.api.serializers.assets import (
@@ -38,6 +44,15 @@ from ncb_cases.selectors import assets as asset_selectors
 from ncb_cases.services import assets as asset_services
 
 ASSET_ID = path_id("asset_id", _("asset"))
+# No 403 on reads: a role that reads no case data (an SRB monitor) finds nothing, a 404.
+DETAIL_ERRORS = {401: NOT_AUTHENTICATED, 404: NOT_FOUND}
+WRITE_ERRORS = {
+    400: VALIDATION_ERROR,
+    **DETAIL_ERRORS,
+    403: OpenApiResponse(
+        response=ErrorSerializer, description=_("Your role reads assets but does not change them.")
+    ),
+}
 ON_DATE = OpenApiParameter(
     "on",
     OpenApiTypes.DATE,
