@@ -130,7 +130,7 @@ def _apply_asset_data(asset: Asset, data: Mapping, case: Case) -> None:
         asset.holder = _person_of_case(data["holder"], case, "holder", errors)
     if "silver_notice_candidate" in data:
         value = data["silver_notice_candidate"]
-        if value not in (True, False):
+        if not isinstance(value, bool):
             errors.add("silver_notice_candidate", _("Answer yes or no."))
         else:
             asset.silver_notice_candidate = value
