@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.choices import LegislationStatus
 from contacts.forms import ServiceErrorsMixin
+from contacts.legislation_filtersets import REVIEW_STATES
 from contacts.legislation_services import (
     LEGISLATION_ASKS,
     LegislationReview,
@@ -99,10 +100,10 @@ def legislation_filter_form_for_browser(form: forms.Form) -> forms.Form:
     that say what they mean, a search box. Call it before the filterset validates."""
     form.fields["region"].empty_label = _("All regions")
     form.fields["sub_regional_bureau"].empty_label = _("All bureaus")
-    form.fields["review"].choices = [
-        ("", _("Any review date")),
-        *form.fields["review"].choices[1:],
-    ]
+    # Choices are set again so that their iterator reads this field's empty label (the form's
+    # field is a copy of the filter's, and the copied iterator still points at the original).
+    form.fields["review"].empty_label = _("Any review date")
+    form.fields["review"].choices = REVIEW_STATES
     form.fields["is_member"].widget = forms.Select(
         choices=[("", _("Members and others")), ("true", _("Members")), ("false", _("Others"))]
     )

@@ -44,6 +44,7 @@ class RegionContactStaleness:
     """Across the NCBs of a bureau (or a region when the country has no bureau)."""
 
     scope: str  # the bureau's or region's name
+    directory_filter: dict[str, str]  # the directory's filter for the same NCBs
     ncbs: int
     with_stale_contact: int
     without_contact: int
@@ -60,9 +61,11 @@ def contact_staleness_for_supervisor(*, officer: Officer | None) -> RegionContac
     if country.sub_regional_bureau_id is not None:
         scope_filter = Q(country__sub_regional_bureau_id=country.sub_regional_bureau_id)
         scope = country.sub_regional_bureau
+        directory_filter = {"sub_regional_bureau": scope.code}
     else:
         scope_filter = Q(country__region_id=country.region_id)
         scope = country.region
+        directory_filter = {"region": scope.code}
     current = ContactPoint.objects.current().filter(ncb=OuterRef("pk"))
     counts = (
         NationalCentralBureau.objects.filter(scope_filter)
@@ -73,4 +76,4 @@ def contact_staleness_for_supervisor(*, officer: Officer | None) -> RegionContac
             without_contact=Count("pk", filter=Q(has_contact=False)),
         )
     )
-    return RegionContactStaleness(scope=scope.name, **counts)
+    return RegionContactStaleness(scope=scope.name, directory_filter=directory_filter, **counts)

@@ -44,11 +44,16 @@ def dashboard(request):
             .select_related("ncb__country")
             .order_by("role")
         )
+    region_contacts = contact_staleness_for_supervisor(officer=officer)
     context = {
         "officer": officer,
         "own_contacts": own_contacts,
         "own_stale_contacts": sum(1 for contact in own_contacts if contact.is_stale),
-        "region_contacts": contact_staleness_for_supervisor(officer=officer),
+        "region_contacts": region_contacts,
+        "region_stale_url": f"{reverse('contacts:directory')}?"
+        f"{urlencode({**region_contacts.directory_filter, 'stale': 'true'})}"
+        if region_contacts is not None
+        else None,
         "is_srb_monitor": officer is not None
         and officer.role == OfficerRole.SRB_MONITOR
         and request.user.is_active,

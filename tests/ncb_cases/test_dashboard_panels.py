@@ -244,6 +244,7 @@ def test_supervisor_sees_the_regions_ncbs_with_stale_or_no_contacts(
         1,
     )
     assert "1 of 3 NCBs has a contact not verified" in response.content.decode()
+    assert response.context["region_stale_url"].endswith("?sub_regional_bureau=RB-EUR&stale=true")
 
 
 # --- SRB monitors ---------------------------------------------------------------------------

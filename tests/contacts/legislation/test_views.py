@@ -281,3 +281,12 @@ def test_the_country_page_flags_a_stale_review(client_for, supervisor_fr, ncb_fr
     page = client_for(supervisor_fr).get(reverse("contacts:country", kwargs={"iso2": "FR"}))
     # then
     assert "more than two years old" in page.content.decode()
+
+
+def test_the_filters_say_what_an_empty_choice_means(client_for, officer_fr, ncb_fr):
+    # when
+    page = client_for(officer_fr).get(TABLE).content.decode()
+    # then
+    assert "Any review date" in page
+    assert "All bureaus" in page
+    assert "---------" not in page
