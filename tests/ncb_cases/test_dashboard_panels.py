@@ -283,3 +283,14 @@ def test_a_tasks_badge_counts_overdue_tasks(client_for, officer_fr, supervisor_f
     # then
     assert response.context["overdue_tasks"] == 1
     assert "1 overdue" in response.content.decode()
+
+
+def test_an_instance_admin_of_no_ncb_gets_the_dashboard_without_ncb_panels(
+    client_for, admin_user, case_fr
+):
+    # when
+    response = client_for(admin_user).get(DASHBOARD)
+    # then
+    assert response.status_code == 200
+    assert response.context["open_cases"] is None
+    assert "Messages awaiting you" not in response.content.decode()
