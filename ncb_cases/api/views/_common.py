@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.serializers import Serializer
 
 from ncb_cases import permissions as case_permissions
@@ -26,8 +26,10 @@ from ncb_cases.models import Case
 class CaseDataAccess(permissions.IsAuthenticated):
     """Readers of case data: officers, supervisors and analysts of an NCB, and admins.
 
-    Anonymous callers get 401; SRB monitors and users of no NCB get 403 (they see no case
-    data at all); analysts get 403 for any write (they read through the API only).
+    Anonymous callers get 401; SRB monitors and users of no NCB get 403 on the case list
+    (they see no case data at all) and, like anyone for a case that is not theirs, 404 for
+    anything under a case (issue 6: an SRB monitor can open nothing below the aggregate);
+    analysts get 403 for any write (they read through the API only).
     """
 
     # Unsafe methods change cases, except where a view says otherwise (a POSTed search).
@@ -37,6 +39,8 @@ class CaseDataAccess(permissions.IsAuthenticated):
         if not super().has_permission(request, view):
             return False
         if not case_permissions.can_read_cases(request.user):
+            if view.kwargs:  # a case, or something of a case, named by its id
+                raise NotFound
             self.message = _("Your role does not give access to case data.")
             return False
         writes = self.unsafe_methods_write and request.method not in permissions.SAFE_METHODS
