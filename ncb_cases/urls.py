@@ -21,6 +21,11 @@ api_root = APIRootView.as_view(
         "evidence": "evidence-list",
         "custody-checkpoints": "custody-checkpoints",
         "messages": "message-list",
+        "meetings": "meeting-list",
+        "support-organisations": "support-organisation-list",
+        "legislation": "legislation-list",
+        "report-regions": "report-region-list",
+        "period-reports": "period-report-list",
         "schema": "api-schema",
         "docs": "api-docs",
     }
