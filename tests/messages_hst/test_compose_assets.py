@@ -153,6 +153,15 @@ def test_the_demo_cases_compose_valid_messages_with_their_assets(settings, tmp_p
     assert again.summary_lines()[0].startswith("Demo assets: 0 assets created")
     assert Asset.objects.filter(case__owner_ncb__code="FR").count() >= 3
     assert Asset.objects.filter(case__owner_ncb__code="DE").count() >= 1
+    fr = {a.asset_type: a for a in Asset.objects.filter(case__title__startswith="Mama Joy")}
+    bank = fr[AssetType.BANK_ACCOUNT]
+    assert [c.to_status for c in bank.status_changes.order_by("effective_on")] == [
+        AssetStatus.FROZEN,
+        AssetStatus.SEIZED,
+    ]
+    assert fr[AssetType.CASH].status == AssetStatus.SEIZED
+    assert fr[AssetType.VEHICLE].status == AssetStatus.TRACED
+    assert Asset.objects.get(case__owner_ncb__code="DE").asset_type == AssetType.REAL_ESTATE
     users = {user.username: user for user in get_user_model().objects.all()}
 
     # when every demo case with assets is drafted as each message type
