@@ -26,6 +26,9 @@ class SupportOrganisationSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text=_("ISO 639-1 codes"),
     )
+    # Plain strings: empty when not recorded, which an `email` or `uri` format would refuse.
+    email = serializers.CharField(read_only=True, help_text=_("An e-mail address, or empty"))
+    website = serializers.CharField(read_only=True, help_text=_("A URL, or empty"))
 
     class Meta:
         model = SupportOrganisation
