@@ -24,7 +24,7 @@ from evidence.models import CustodyEvent, DossierExport, EvidenceFile, EvidenceI
 from ncb_cases.audit import audited_read
 from ncb_cases.models import Case
 from ncb_cases.selectors import editable_cases, visible_cases
-from ncb_cases.selectors._common import as_uuid
+from ncb_cases.selectors._common import as_uuid, denied
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -125,13 +125,14 @@ def evidence_list_for_case(*, user: User, case: Case) -> QuerySet[EvidenceItem]:
 def evidence_get_for_user(*, user: User, item_id, for_change: bool = False) -> EvidenceItem:
     """The item with public id `item_id` if `user` may read its case (change it, `for_change`).
 
-    Http404 when missing or forbidden alike. Not audited (see `evidence_detail_for_user`).
-    One query.
+    Http404 when missing or forbidden alike; a refused attempt on an existing item is audited
+    as DENIED. A granted read is not audited here (see `evidence_detail_for_user`). One query.
     """
+    public_id = as_uuid(item_id)
     try:
-        return _items().get(public_id=as_uuid(item_id), case__in=_cases(user, for_change))
+        return _items().get(public_id=public_id, case__in=_cases(user, for_change))
     except EvidenceItem.DoesNotExist as exc:
-        raise Http404 from exc
+        raise denied(user, EvidenceItem, public_id, for_change) from exc
 
 
 def evidence_detail_for_user(*, user: User, item_id, ip: str | None = None) -> EvidenceItem:
@@ -203,12 +204,13 @@ def evidence_file_get_for_user(*, user: User, file_id) -> EvidenceFile:
 
     Downloading its content is an export: the adapter audits it. One query.
     """
+    public_id = as_uuid(file_id)
     try:
         return EvidenceFile.objects.select_related("item__case").get(
-            public_id=as_uuid(file_id), item__case__in=visible_cases(user)
+            public_id=public_id, item__case__in=visible_cases(user)
         )
     except EvidenceFile.DoesNotExist as exc:
-        raise Http404 from exc
+        raise denied(user, EvidenceFile, public_id) from exc
 
 
 # --- Court dossiers ----------------------------------------------------------------------------
@@ -226,9 +228,10 @@ def dossier_get_for_user(*, user: User, dossier_id) -> DossierExport:
     """
     if not user.is_authenticated:
         raise Http404
+    public_id = as_uuid(dossier_id)
     try:
         return DossierExport.objects.select_related("case__owner_ncb", "item").get(
-            public_id=as_uuid(dossier_id), requested_by=user, case__in=visible_cases(user)
+            public_id=public_id, requested_by=user, case__in=visible_cases(user)
         )
     except DossierExport.DoesNotExist as exc:
-        raise Http404 from exc
+        raise denied(user, DossierExport, public_id) from exc

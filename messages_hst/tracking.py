@@ -22,6 +22,7 @@ from contacts.models import NationalCentralBureau
 from contacts.permissions import officer_of
 from messages_hst.choices import MessageType, RequestDirection, RequestOutcome
 from messages_hst.models import HSTMessage, InboundMessage, TrackedRequest
+from ncb_cases.audit import audit_denied
 
 # Who may see and remind: the NCB's officers and supervisors (analysts read the dashboard too).
 READER_ROLES = (OfficerRole.OFFICER, OfficerRole.SUPERVISOR, OfficerRole.ANALYST)
@@ -219,12 +220,25 @@ def tracked_request_list_for_user(
 def tracked_request_get_for_user(
     *, user: AbstractBaseUser | AnonymousUser, tracked_id: int
 ) -> TrackedRequest:
-    """One item of the user's NCB; Http404 when missing or not theirs (the same answer)."""
+    """One item of the user's NCB; Http404 when missing or not theirs (the same answer), the
+    refused attempt on another NCB's item audited as DENIED (on the request message)."""
+    try:
+        pk = int(tracked_id)
+    except (ValueError, TypeError):
+        raise Http404 from None
     ncb_id = _reader_ncb_id(user)
     try:
-        return TrackedRequest.objects.select_related("case").get(pk=tracked_id, ncb_id=ncb_id)
-    except (TrackedRequest.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+        return TrackedRequest.objects.select_related("case").get(pk=pk, ncb_id=ncb_id)
+    except TrackedRequest.DoesNotExist:
+        tracked = TrackedRequest.objects.filter(pk=pk).first()
+        if tracked is None:
+            raise Http404 from None
+        sent = HSTMessage.objects.filter(message_id=tracked.request_message_id)
+        received = InboundMessage.objects.filter(
+            message_id=tracked.request_message_id, recipient_ncb_id=tracked.ncb_id
+        )
+        existing = sent if tracked.direction == RequestDirection.SENT else received
+        raise audit_denied(user=user, existing=existing) from None
 
 
 def request_reminder_start(*, actor: AbstractBaseUser, tracked: TrackedRequest) -> HSTMessage:

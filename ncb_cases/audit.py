@@ -18,6 +18,7 @@ from django.http import Http404
 
 from contacts.permissions import officer_of
 from ncb_cases.choices import AuditAction
+from ncb_cases.log_context import current_request
 from ncb_cases.models import AuditEvent, Case
 
 if TYPE_CHECKING:
@@ -84,6 +85,39 @@ def request_ip(request: HttpRequest) -> str | None:
     return _valid_ip(request.META.get("REMOTE_ADDR"))
 
 
+class AuditedNotFound(Http404):
+    """A 404 whose refused attempt on an existing object is already in the audit trail."""
+
+
+def audit_denied(
+    *,
+    user: AbstractBaseUser | AnonymousUser,
+    existing: models.QuerySet,
+    attempted: str = AuditAction.VIEW,
+    ip: str | None = None,
+) -> AuditedNotFound:
+    """Record `user`'s refused attempt on the object `existing` finds (whoever asks), if it
+    exists, as DENIED; return the 404 to raise. A missing object writes nothing: the answer
+    is the same 404 either way. The client address defaults to the current request's.
+
+    The row is written at once: keep the call out of a transaction that the 404 rolls back.
+    """
+    if user.is_authenticated:
+        found = existing.first()
+        if found is not None:
+            if ip is None:
+                request = current_request()
+                ip = request_ip(request) if request is not None else None
+            audit_record(
+                actor=user,
+                action=AuditAction.DENIED,
+                obj=found,
+                ip=ip,
+                details={"attempted": attempted},
+            )
+    return AuditedNotFound()
+
+
 def audited_read(
     *,
     user: AbstractBaseUser | AnonymousUser,
@@ -99,18 +133,10 @@ def audited_read(
     transaction: the DENIED row must survive the error answer."""
     try:
         obj = read()
-    except Http404:
-        if user.is_authenticated:
-            found = existing.first()
-            if found is not None:
-                audit_record(
-                    actor=user,
-                    action=AuditAction.DENIED,
-                    obj=found,
-                    ip=ip,
-                    details={"attempted": AuditAction.VIEW},
-                )
+    except AuditedNotFound:
         raise
+    except Http404 as exc:
+        raise audit_denied(user=user, existing=existing, ip=ip) from exc
     with transaction.atomic():
         audit_record(
             actor=user,

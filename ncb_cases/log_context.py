@@ -54,6 +54,11 @@ def _forget_request(**_signal) -> None:
 request_finished.connect(_forget_request, dispatch_uid="ncb-log-context-forget-request")
 
 
+def current_request():
+    """The request this thread or task is serving, or None (a worker, a command)."""
+    return _request.get()
+
+
 def _known_user_id(request) -> str:
     """The user's id if the request already knows its user; never a query from a log call.
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from messages_hst.choices import InboundStatus
 from messages_hst.models import InboundMessage
 from messages_hst.selectors._common import User, lock_if_in_transaction, reader_ncb_id
-from ncb_cases.audit import audited_read
+from ncb_cases.audit import audit_denied, audited_read
+from ncb_cases.choices import AuditAction
 from ncb_cases.selectors._common import as_uuid
 
 
@@ -52,15 +52,21 @@ def inbound_list_for_user(*, user: User, status: str | None = None) -> QuerySet[
 def inbound_get_for_user(*, user: User, public_id, for_change: bool = False) -> InboundMessage:
     """The received message `public_id` if addressed to the user's NCB (and, `for_change`,
     the user may triage it: officers and supervisors; inside a transaction the row is then
-    locked). Http404 when missing or forbidden alike. Not audited. One query."""
+    locked). Http404 when missing or forbidden alike; a refused attempt on an existing message
+    is audited as DENIED. A granted read is not audited here. One query."""
+    public_id = as_uuid(public_id)
     ncb_id = reader_ncb_id(user, for_change=for_change)
-    if ncb_id is None:
-        raise Http404
     received = lock_if_in_transaction(_inbound(), for_change=for_change)
     try:
-        return received.get(public_id=as_uuid(public_id), recipient_ncb_id=ncb_id)
+        if ncb_id is None:
+            raise InboundMessage.DoesNotExist
+        return received.get(public_id=public_id, recipient_ncb_id=ncb_id)
     except InboundMessage.DoesNotExist as exc:
-        raise Http404 from exc
+        raise audit_denied(
+            user=user,
+            existing=InboundMessage.objects.filter(public_id=public_id),
+            attempted=AuditAction.UPDATE if for_change else AuditAction.VIEW,
+        ) from exc
 
 
 def inbound_detail_for_user(*, user: User, public_id, ip: str | None = None) -> InboundMessage:

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from messages_hst.choices import MessageStatus, MessageType, Priority
 from messages_hst.models import Delivery, DeliveryAttempt, HSTMessage
 from messages_hst.selectors._common import User, lock_if_in_transaction, reader_ncb_id
-from ncb_cases.audit import audited_read
+from ncb_cases.audit import audit_denied, audited_read
+from ncb_cases.choices import AuditAction
 from ncb_cases.selectors._common import as_uuid
 
 # The boxes of the message pages (and the API's `box` parameter).
@@ -104,15 +105,17 @@ def message_list_for_user(
 def message_get_for_user(*, user: User, message_id, for_change: bool = False) -> HSTMessage:
     """The outgoing message `message_id` (its HST message id) if `user` may read it (change
     it, `for_change`: officers and supervisors of the sender NCB; inside a transaction the row
-    is then locked). Http404 when missing or forbidden alike. Not audited. One query."""
+    is then locked). Http404 when missing or forbidden alike; a refused attempt on an existing
+    message is audited as DENIED. A granted read is not audited here. One query."""
+    message_id = as_uuid(message_id)
     ncb_id = reader_ncb_id(user, for_change=for_change)
-    if ncb_id is None:
-        raise Http404
     messages = lock_if_in_transaction(_messages(), for_change=for_change)
     try:
-        return messages.get(message_id=as_uuid(message_id), sender_ncb_id=ncb_id)
+        if ncb_id is None:
+            raise HSTMessage.DoesNotExist
+        return messages.get(message_id=message_id, sender_ncb_id=ncb_id)
     except HSTMessage.DoesNotExist as exc:
-        raise Http404 from exc
+        raise _denied(user, HSTMessage.objects.filter(message_id=message_id), for_change) from exc
 
 
 def message_detail_for_user(*, user: User, message_id, ip: str | None = None) -> HSTMessage:
@@ -158,7 +161,7 @@ def delivery_get_for_user(*, user: User, delivery_id, for_change: bool = False) 
         raise Http404 from exc
     ncb_id = reader_ncb_id(user, for_change=for_change)
     if ncb_id is None:
-        raise Http404
+        raise _denied(user, HSTMessage.objects.filter(deliveries__pk=pk), for_change)
     if for_change:
         deliveries = lock_if_in_transaction(
             Delivery.objects.select_related("recipient_ncb", "message"), for_change=True
@@ -168,4 +171,10 @@ def delivery_get_for_user(*, user: User, delivery_id, for_change: bool = False) 
     try:
         return deliveries.get(pk=pk, message__sender_ncb_id=ncb_id)
     except Delivery.DoesNotExist as exc:
-        raise Http404 from exc
+        # The message is what the audit trail names (a delivery has no public id).
+        raise _denied(user, HSTMessage.objects.filter(deliveries__pk=pk), for_change) from exc
+
+
+def _denied(user: User, existing: QuerySet, for_change: bool) -> Http404:
+    attempted = AuditAction.UPDATE if for_change else AuditAction.VIEW
+    return audit_denied(user=user, existing=existing.select_related("case"), attempted=attempted)

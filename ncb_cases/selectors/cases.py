@@ -17,7 +17,6 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -42,7 +41,7 @@ from ncb_cases.models import (
     CaseShare,
     Person,
 )
-from ncb_cases.selectors._common import as_uuid
+from ncb_cases.selectors._common import as_uuid, denied
 from ncb_cases.selectors.access import (
     VIEW_VICTIM_IDENTITY,
     editable_cases,
@@ -129,16 +128,16 @@ def case_get_for_user(*, user: User, case_id, for_change: bool = False) -> Case:
     """The case with public id `case_id` if `user` may read it (or change it, `for_change`).
 
     Http404 when it is missing, not visible, or not changeable with `for_change=True`: a user
-    never learns that a case they may not see exists. Does not audit (see
-    `case_detail_for_user`). One query.
+    never learns that a case they may not see exists, and a refused attempt on an existing
+    case is audited as DENIED. A granted read is not audited here (see
+    `case_detail_for_user`). One query (two when refused).
     """
     source = editable_cases(user) if for_change else visible_cases(user)
+    public_id = as_uuid(case_id)
     try:
-        return source.select_related("owner_ncb__country", "lead_officer").get(
-            public_id=as_uuid(case_id)
-        )
+        return source.select_related("owner_ncb__country", "lead_officer").get(public_id=public_id)
     except Case.DoesNotExist as exc:
-        raise Http404 from exc
+        raise denied(user, Case, public_id, for_change) from exc
 
 
 def case_detail_for_user(*, user: User, case_id, ip: str | None = None) -> Case:
@@ -147,31 +146,10 @@ def case_detail_for_user(*, user: User, case_id, ip: str | None = None) -> Case:
     A refused read of an existing case is recorded as DENIED (committed even though the
     caller answers 404), then Http404 is raised. Do not wrap this in an outer transaction.
     """
-    try:
-        case = case_get_for_user(user=user, case_id=case_id)
-    except Http404:
-        _audit_denied_case_read(user=user, case_id=case_id, ip=ip)
-        raise
+    case = case_get_for_user(user=user, case_id=case_id)
     with transaction.atomic():
         audit_record(actor=user, action=AuditAction.VIEW, obj=case, ip=ip)
     return case
-
-
-def _audit_denied_case_read(*, user: User, case_id, ip: str | None) -> None:
-    if not user.is_authenticated:
-        return
-    try:
-        case = Case.objects.filter(public_id=as_uuid(case_id)).first()
-    except Http404:
-        return
-    if case is not None:
-        audit_record(
-            actor=user,
-            action=AuditAction.DENIED,
-            obj=case,
-            ip=ip,
-            details={"attempted": AuditAction.VIEW},
-        )
 
 
 def case_search_for_user(*, user: User, q: str) -> QuerySet[Case]:
@@ -329,14 +307,15 @@ def share_list_expiring_for_user(
 
 def share_get_for_user(*, user: User, share_id) -> CaseShare:
     """A share that `user` may manage (owner-NCB supervisor or admin); Http404 otherwise."""
+    public_id = as_uuid(share_id)
     try:
         share = CaseShare.objects.select_related("case", "recipient_ncb").get(
-            public_id=as_uuid(share_id), case__in=visible_cases(user)
+            public_id=public_id, case__in=visible_cases(user)
         )
     except CaseShare.DoesNotExist as exc:
-        raise Http404 from exc
+        raise denied(user, CaseShare, public_id, for_change=True) from exc
     if not permissions.can_share_case(user, share.case):
-        raise Http404
+        raise denied(user, CaseShare, public_id, for_change=True)
     return share
 
 
@@ -356,10 +335,11 @@ def case_link_get_for_user(*, user: User, link_id, for_change: bool = False) -> 
     links = CaseLink.objects.filter(from_case__in=visible, to_case__in=visible)
     if for_change:
         links = links.filter(from_case__in=editable_cases(user))
+    public_id = as_uuid(link_id)
     try:
-        return links.select_related("from_case", "to_case").get(public_id=as_uuid(link_id))
+        return links.select_related("from_case", "to_case").get(public_id=public_id)
     except CaseLink.DoesNotExist as exc:
-        raise Http404 from exc
+        raise denied(user, CaseLink, public_id, for_change) from exc
 
 
 def note_list_for_case(*, user: User, case: Case) -> QuerySet[CaseNote]:

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
 
 from ncb_cases.models import (
     Case,
@@ -22,17 +21,19 @@ from ncb_cases.models import (
     Vehicle,
 )
 from ncb_cases.pseudonyms import person_display_name
-from ncb_cases.selectors._common import as_uuid
+from ncb_cases.selectors._common import as_uuid, denied
 from ncb_cases.selectors.access import editable_cases, visible_cases
 
 User = AbstractBaseUser | AnonymousUser
 
 
-def _get(queryset: QuerySet, public_id):
+def _get(user: User, queryset: QuerySet, public_id, for_change: bool):
+    """One object of `queryset`, or the 404 (a refused attempt audited as DENIED)."""
+    public_id = as_uuid(public_id)
     try:
-        return queryset.get(public_id=as_uuid(public_id))
+        return queryset.get(public_id=public_id)
     except queryset.model.DoesNotExist as exc:
-        raise Http404 from exc
+        raise denied(user, queryset.model, public_id, for_change) from exc
 
 
 def _cases(user: User, for_change: bool) -> QuerySet[Case]:
@@ -57,7 +58,7 @@ def group_list_for_case(*, user: User, case: Case) -> QuerySet[OrganisedCrimeGro
 
 def group_get_for_user(*, user: User, group_id, for_change: bool = False) -> OrganisedCrimeGroup:
     """A crime group whose case `user` may read (or change); Http404 otherwise."""
-    return _get(_groups().filter(case__in=_cases(user, for_change)), group_id)
+    return _get(user, _groups().filter(case__in=_cases(user, for_change)), group_id, for_change)
 
 
 # --- Route ------------------------------------------------------------------------------------
@@ -75,7 +76,7 @@ def route_leg_list_for_case(*, user: User, case: Case) -> QuerySet[RouteLeg]:
 
 
 def route_leg_get_for_user(*, user: User, leg_id, for_change: bool = False) -> RouteLeg:
-    return _get(_legs().filter(case__in=_cases(user, for_change)), leg_id)
+    return _get(user, _legs().filter(case__in=_cases(user, for_change)), leg_id, for_change)
 
 
 # --- Vehicles ---------------------------------------------------------------------------------
@@ -90,7 +91,7 @@ def vehicle_list_for_case(*, user: User, case: Case) -> QuerySet[Vehicle]:
 
 def vehicle_get_for_user(*, user: User, vehicle_id, for_change: bool = False) -> Vehicle:
     vehicles = Vehicle.objects.select_related("case", "holder__case", "registration_country")
-    return _get(vehicles.filter(case__in=_cases(user, for_change)), vehicle_id)
+    return _get(user, vehicles.filter(case__in=_cases(user, for_change)), vehicle_id, for_change)
 
 
 # --- Tasks ------------------------------------------------------------------------------------
@@ -107,7 +108,7 @@ def task_list_for_case(*, user: User, case: Case) -> QuerySet[Task]:
 
 def task_get_for_user(*, user: User, task_id, for_change: bool = False) -> Task:
     """A task of a case `user` may read (or change); Http404 otherwise."""
-    return _get(_tasks().filter(case__in=_cases(user, for_change)), task_id)
+    return _get(user, _tasks().filter(case__in=_cases(user, for_change)), task_id, for_change)
 
 
 def task_list_for_assignee(*, user: User, include_done: bool = False) -> QuerySet[Task]:

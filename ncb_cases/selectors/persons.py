@@ -12,14 +12,13 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
-from ncb_cases.audit import audit_record
+from ncb_cases.audit import AuditedNotFound, audit_record
 from ncb_cases.choices import AuditAction
 from ncb_cases.models import Case, Person
 from ncb_cases.pseudonyms import PersonView, person_view, person_views
-from ncb_cases.selectors._common import as_uuid
+from ncb_cases.selectors._common import as_uuid, denied
 from ncb_cases.selectors.access import (
     editable_cases,
     identity_permitted_case_ids,
@@ -61,10 +60,11 @@ def person_get_for_user(*, user: User, person_id, for_change: bool = False) -> P
     `person_detail_for_user`. Present the row through `ncb_cases.pseudonyms`.
     """
     cases = editable_cases(user) if for_change else visible_cases(user)
+    public_id = as_uuid(person_id)
     try:
-        return _persons().get(public_id=as_uuid(person_id), case__in=cases)
+        return _persons().get(public_id=public_id, case__in=cases)
     except Person.DoesNotExist as exc:
-        raise Http404 from exc
+        raise denied(user, Person, public_id, for_change) from exc
 
 
 def person_detail_for_user(*, user: User, person_id, ip: str | None = None) -> PersonView:
@@ -119,16 +119,18 @@ def victim_identity_reveal(
 def _get_or_audit_denial(
     *, user: User, person_id, ip, attempted: str, purpose: str = ""
 ) -> Person:
+    # `person_get_for_user` would audit the refusal without the purpose and the attempt.
+    public_id = as_uuid(person_id)
     try:
-        return person_get_for_user(user=user, person_id=person_id)
-    except Http404:
+        return _persons().get(public_id=public_id, case__in=visible_cases(user))
+    except Person.DoesNotExist as exc:
         if user.is_authenticated:
-            existing = Person.objects.select_related("case").filter(public_id=as_uuid(person_id))
+            existing = Person.objects.select_related("case").filter(public_id=public_id)
             for person in existing:
                 _audit_denial(
                     user, person, ip=ip, purpose=purpose, reason="not_visible", attempted=attempted
                 )
-        raise
+        raise AuditedNotFound from exc
 
 
 def _audit_denial(
