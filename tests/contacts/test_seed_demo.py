@@ -73,8 +73,9 @@ def test_second_seed_demo_creates_nothing_new(django_assert_max_num_queries):
     seed_demo()
     models = (User, Group, Officer, ContactPoint, Country, NationalCentralBureau)
     before = {model: model.objects.count() for model in models}
-    # when
-    with django_assert_max_num_queries(30):
+    # when: every app's demo finds its data already there (a few queries each; the support
+    # organisations and referrals, one lookup per record, cost the most: 15 each)
+    with django_assert_max_num_queries(90):
         output = seed_demo()
     # then
     assert {model: model.objects.count() for model in models} == before
