@@ -136,3 +136,32 @@ def test_the_list_query_count_is_fixed(
 
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert client.get(url(case_fr)).json()["count"] == 11
+
+
+def test_a_child_is_referred_without_consent_only_on_a_supervisors_override(
+    api_client_for, officer_fr, supervisor_fr_with_identity, case_fr, child_fr, shelter_fr
+):
+    # given
+    data = consented(
+        child_fr,
+        shelter_fr,
+        consent_given=False,
+        consent_on=None,
+        consent_scope="",
+        consent_override_reason="Unaccompanied child; the juvenile judge ordered a placement.",
+    )
+
+    # when
+    by_officer = api_client_for(officer_fr).post(url(case_fr), data, format="json")
+    by_supervisor = api_client_for(supervisor_fr_with_identity).post(
+        url(case_fr), data, format="json"
+    )
+
+    # then
+    assert by_officer.status_code == 400
+    assert "consent_override_reason" in by_officer.json()
+    assert by_supervisor.status_code == 201
+    body = by_supervisor.json()
+    assert body["victim_is_child"] is True
+    assert body["consent_given"] is False
+    assert body["consent_override_by"] == supervisor_fr_with_identity.get_username()

@@ -224,3 +224,15 @@ def test_a_refused_change_of_a_referral_is_audited_and_changes_nothing(
         ).exists()
     referral_fr.refresh_from_db()
     assert referral_fr.status == "REFERRED"
+
+
+def test_only_a_supervisor_is_offered_the_childs_override_field(
+    client_for, officer_fr, supervisor_fr_with_identity, case_fr
+):
+    page = reverse("cases:referral_create", args=[case_fr.public_id])
+
+    for_officer = client_for(officer_fr).get(page).content.decode()
+    for_supervisor = client_for(supervisor_fr_with_identity).get(page).content.decode()
+
+    assert 'name="consent_override_reason"' not in for_officer
+    assert 'name="consent_override_reason"' in for_supervisor
