@@ -3,7 +3,7 @@
 A dossier is built by a Celery task (`DossierExport` moves pending → running → done or
 failed, with a progress percentage). Asking for one is a write (case editors only, with a
 stated purpose, audited by the service); the status page polls a small JSON view
-(`static/js/dossier-progress.js`, no inline script) and then offers the download, which is
+(`static/js/job-progress.js`, no inline script) and then offers the download, which is
 itself audited as an export and streamed from the store, never read whole into memory.
 """
 

@@ -1,5 +1,5 @@
 """End to end, in Chromium: an SRB monitor asks for a period report, the progress page follows
-its generation by itself (static/js/report-progress.js) and offers the PDF, which downloads."""
+its generation by itself (static/js/job-progress.js) and offers the PDF, which downloads."""
 
 from datetime import date
 

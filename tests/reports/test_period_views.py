@@ -168,7 +168,7 @@ def test_the_progress_page_and_its_status_follow_the_report(
     # then
     assert page.status_code == 200
     html = page.content.decode()
-    assert "js/report-progress.js" in html
+    assert "js/job-progress.js" in html
     assert reverse("reports:period_status", args=[report.public_id]) in html
     assert "<script>" not in html
     assert status.json() == {

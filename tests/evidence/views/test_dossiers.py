@@ -101,7 +101,7 @@ def test_the_status_page_shows_a_progress_bar_polled_by_a_script_file(
     assert response.status_code == 200
     assert '<progress id="dossier-progress" max="100" value="0"' in response.text
     assert f'data-dossier-status-url="{detail_url(export, "dossier_status")}"' in response.text
-    assert "js/dossier-progress.js" in response.text
+    assert "js/job-progress.js" in response.text
     assert "<script>" not in response.text
 
 

@@ -1,20 +1,25 @@
-/* Follows a period report being generated: polls its JSON status, moves the progress bar and
-   its label, then reveals the download link (or the error). No inline script; the page names
-   the status URL in data-report-status-url. Stops polling once the report is done or failed. */
+/* Follows a long job on its page — a court dossier being built, a period report being
+   generated —: polls its JSON status, moves the progress bar and its label, then reveals the
+   download link (or the error). No inline script: the page marks the job's section with
+   data-<kind>-status-url (kind: dossier, report) and its parts with data-<kind>-progress,
+   -percent, -label, -download, -waiting, -error and -error-text. Stops once done or failed. */
 (function () {
   "use strict";
+  var KINDS = ["dossier", "report"];
   var INTERVAL_MS = 1500;
   var MAX_INTERVAL_MS = 10000;
 
-  function follow(section) {
-    var url = section.getAttribute("data-report-status-url");
-    var bar = section.querySelector("[data-report-progress]");
-    var percent = section.querySelector("[data-report-percent]");
-    var label = section.querySelector("[data-report-label]");
-    var download = section.querySelector("[data-report-download]");
-    var waiting = section.querySelector("[data-report-waiting]");
-    var error = section.querySelector("[data-report-error]");
-    var errorText = section.querySelector("[data-report-error-text]");
+  function follow(section, kind) {
+    function part(name) { return section.querySelector("[data-" + kind + "-" + name + "]"); }
+    var stateAttribute = "data-" + kind + "-state";
+    var url = section.getAttribute("data-" + kind + "-status-url");
+    var bar = part("progress");
+    var percent = part("percent");
+    var label = part("label");
+    var download = part("download");
+    var waiting = part("waiting");
+    var error = part("error");
+    var errorText = part("error-text");
     var delay = INTERVAL_MS;
 
     function show(status) {
@@ -22,7 +27,7 @@
       bar.textContent = status.progress + " %";
       percent.textContent = status.progress + " %";
       label.textContent = status.label;
-      section.setAttribute("data-report-state", status.status);
+      section.setAttribute(stateAttribute, status.status);
       if (status.done) {
         download.hidden = false;
         waiting.hidden = true;
@@ -52,12 +57,14 @@
         });
     }
 
-    var state = section.getAttribute("data-report-state");
+    var state = section.getAttribute(stateAttribute);
     if (state !== "DONE" && state !== "FAILED") { window.setTimeout(poll, INTERVAL_MS); }
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    var sections = document.querySelectorAll("[data-report-status-url]");
-    for (var i = 0; i < sections.length; i++) { follow(sections[i]); }
+    KINDS.forEach(function (kind) {
+      var sections = document.querySelectorAll("[data-" + kind + "-status-url]");
+      for (var i = 0; i < sections.length; i++) { follow(sections[i], kind); }
+    });
   });
 })();
