@@ -10,8 +10,9 @@ from contacts.models.geography import Country
 class SupportOrganisation(models.Model):
     """A shelter, NGO, IOM office, legal aid or health service that takes referrals.
 
-    A shelter's address is protected: it is shown only to officers who may see victims'
-    identities and never leaves the instance (no HST message, no export).
+    A shelter's address is protected: it is shown only on the organisation's page, to members
+    of that country's NCB and to instance administrators (each view audited), and never
+    leaves the instance (no list, CSV, API answer or HST message carries it).
     """
 
     country = models.ForeignKey(
