@@ -8,7 +8,13 @@ import pytest
 
 from messages_hst.choices import MessageStatus
 from messages_hst.models import HSTMessage
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PASSWORD, skip_module_without_browser
+from tests.e2e.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PASSWORD,
+    pass_password_and_code,
+    skip_module_without_browser,
+)
 from tests.messages_hst.factories import HSTMessageFactory
 
 skip_module_without_browser()
@@ -37,15 +43,15 @@ def page_as(chromium, live_server):
     contexts = []
 
     def sign_in(user):
-        context = chromium.new_context(locale="en-GB", viewport={"width": 1400, "height": 900})
+        # bypass_csp: Playwright evaluates `wait_for_function` predicates with eval, which the
+        # policy refuses; the CSP itself is checked by tests/e2e/test_content_security_policy.py.
+        context = chromium.new_context(
+            locale="en-GB", viewport={"width": 1400, "height": 900}, bypass_csp=True
+        )
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("Username").fill(user.get_username())
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_load_state()
+        pass_password_and_code(page, live_server.url, user, PASSWORD)
         return page
 
     yield sign_in
