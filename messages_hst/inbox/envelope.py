@@ -11,6 +11,7 @@ from typing import Any
 from contacts.models import NationalCentralBureau
 from messages_hst.inbox.directory import hosted_ncb
 from messages_hst.inbox.problems import problem
+from ncb_cases.json_text import unstorable_text_path
 
 __all__ = ["Envelope", "as_uuid", "client_ip", "hosted_ncb", "read_envelope", "resolve_recipient"]
 
@@ -53,6 +54,11 @@ def read_envelope(raw: bytes) -> Envelope:
         return Envelope(None, "", None, [refusal])
     if not isinstance(document, dict):
         refusal = problem("", "not_an_object", "an HST message is a JSON object")
+        return Envelope(None, "", None, [refusal])
+    if (path := unstorable_text_path(document)) is not None:
+        refusal = problem(
+            path, "malformed_json", "a NUL character or a lone surrogate is not I-JSON text"
+        )
         return Envelope(None, "", None, [refusal])
     sender = document.get("sender")
     sender_code = sender.get("ncb_code") if isinstance(sender, dict) else None

@@ -18,6 +18,7 @@ from messages_hst.choices import (
     Priority,
 )
 from ncb_cases.api.schema import CodeField
+from ncb_cases.json_text import unstorable_text_path
 
 # The follow-ups of an approved message (HST.md §5); REPLY answers an inbound REQUEST.
 FOLLOW_UP_TYPES = (
@@ -251,6 +252,11 @@ class DocumentUpdateSerializer(serializers.Serializer):
     def validate_document(self, value):
         if not isinstance(value, dict):
             raise serializers.ValidationError(_("The document is a JSON object."))
+        if (path := unstorable_text_path(value)) is not None:
+            raise serializers.ValidationError(
+                _("%(path)s: a NUL character or a lone surrogate is not I-JSON text.")
+                % {"path": path or "/"}
+            )
         return value
 
 

@@ -3,17 +3,19 @@
 Reads go through `selectors.meetings` (a meeting the caller may not see is a 404 for
 everything under it, a refused read of an existing one audited as DENIED; reading one meeting
 is audited as VIEW); writes through `services.meetings` (only supervisors of the organising
-NCB and admins: anyone else gets the same 404). SRB monitors read the meetings their bureau
+NCB and admins: anyone else gets the same 404 for an existing meeting, and a 403 when
+planning one). SRB monitors read the meetings their bureau
 coordinates, so the role gate here is only "signed in".
 """
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import permissions, status, viewsets
+from rest_framework import exceptions, permissions, status, viewsets
 from rest_framework.response import Response
 
 from ncb_cases.api.schema import (
+    NOT_ALLOWED,
     NOT_AUTHENTICATED,
     NOT_FOUND,
     PAGE_SIZE,
@@ -89,7 +91,12 @@ def _detail(request, meeting_id) -> dict:
         summary=_("Plan a meeting"),
         description=_("Supervisors of the organising NCB, and instance admins."),
         request=MeetingWriteSerializer,
-        responses={201: MeetingDetailSerializer, 400: VALIDATION_ERROR, **READ},
+        responses={
+            201: MeetingDetailSerializer,
+            400: VALIDATION_ERROR,
+            403: NOT_ALLOWED,
+            **READ,
+        },
     ),
     update=extend_schema(
         summary=_("Change a meeting"),
@@ -125,6 +132,11 @@ class MeetingViewSet(MeetingApiViewSet):
         return Response(_detail(request, meeting_id))
 
     def create(self, request):
+        # A role question, not an object's: answered 403 (a 404 would name no missing thing).
+        if not selectors.can_create_meetings(request.user):
+            raise exceptions.PermissionDenied(
+                _("Only supervisors of an NCB and instance admins plan meetings.")
+            )
         data = validated(MeetingWriteSerializer(data=request.data))
         meeting = services.meeting_create(actor=request.user, data=data)
         return Response(_detail(request, meeting.public_id), status=status.HTTP_201_CREATED)

@@ -2,8 +2,9 @@
 
 A French case with one item (and a file); each scenario names a caller and how the case
 reached them, and calls every endpoint once, reads first. The answer of each call is compared
-with the scenario's row: 401 anonymous, 403 for roles without case data (and analysts'
-writes), 404 for an item that is not the caller's to read (or to change), 2xx else.
+with the scenario's row: 401 anonymous, 403 for analysts' writes, 404 for an item that is
+not the caller's to read (or to change) — roles without case data included, since missing
+and forbidden look the same (DESIGN.md §5) — and 2xx else.
 """
 
 import datetime
@@ -25,8 +26,8 @@ OK = "2xx"
 
 MATRIX = {
     "anonymous": {READ: 401, WRITE: 401},
-    "srb_monitor": {READ: 403, WRITE: 403},
-    "user_without_ncb": {READ: 403, WRITE: 403},
+    "srb_monitor": {READ: 404, WRITE: 404},
+    "user_without_ncb": {READ: 404, WRITE: 404},
     "other_ncb": {READ: 404, WRITE: 404},
     "expired_share": {READ: 404, WRITE: 404},
     "revoked_share": {READ: 404, WRITE: 404},

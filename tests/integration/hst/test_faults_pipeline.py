@@ -38,6 +38,10 @@ OUTAGE_SECONDS = 60 if FULL else 10
 RECEIVER_MESSAGES = 200 if FULL else 20
 RECEIVER_DOWN_SECONDS = 240 if FULL else 15
 KILL_EVERY_SECONDS = (2.0, 4.0)
+# Approvals spread over 12 s (50 s in full), so that the kills fall while messages are still
+# being approved and sent whatever the machine's speed (unpaced, a fast machine delivered
+# the whole batch between the first two kills).
+APPROVE_INTERVAL_SECONDS = 0.05 if FULL else 0.1
 MIN_KILLS = 10 if FULL else 3
 DELIVERY_TIMEOUT_SECONDS = 900 if FULL else 120
 # Retries, the relay and the broker's redelivery shortened so that recovery takes seconds
@@ -141,7 +145,9 @@ def test_messages_survive_the_sending_worker_killed_every_few_seconds(healthy):
     a, b = healthy
     batch = _batch("killed")
     run_in(a.env, "prepare", "--batch", batch, "--count", str(KILLED_MESSAGES))
-    approving = start_in(a.env, "approve", "--batch", batch)
+    approving = start_in(
+        a.env, "approve", "--batch", batch, "--interval", str(APPROVE_INTERVAL_SECONDS)
+    )
     kills = 0
 
     # when: SIGKILL of the worker (its pool and beat with it) every few seconds while the

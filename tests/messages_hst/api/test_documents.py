@@ -70,6 +70,24 @@ def test_a_document_that_is_not_an_object_is_a_400_naming_document(
     assert (response.status_code, list(response.json())) == (400, ["document"])
 
 
+def test_a_nul_character_is_a_400_naming_its_path_and_the_draft_is_unchanged(
+    draft_fr, officer_fr, api_client_for, message_url
+):
+    # given
+    before = copy.deepcopy(draft_fr.document)
+    edited = copy.deepcopy(draft_fr.document)
+    edited["subject"] = "Route via\u0000Lyon"
+    # when
+    response = api_client_for(officer_fr).patch(
+        message_url(draft_fr), {"document": edited}, format="json"
+    )
+    # then
+    assert response.status_code == 400
+    assert "/subject" in response.json()["document"][0]
+    draft_fr.refresh_from_db()
+    assert draft_fr.document == before
+
+
 def test_only_a_draft_is_edited(pending_fr, officer_fr, api_client_for, message_url):
     # when
     response = api_client_for(officer_fr).patch(

@@ -78,6 +78,9 @@ def test_conflicting_body_gets_409_with_problems(inbox_url, ncb_fr, ncb_de):
         (b"{not json", 400, "malformed_json"),
         (b"\xff\xfe", 400, "malformed_json"),
         (b'"a string"', 400, "not_an_object"),
+        # jsonb cannot store NUL, nor UTF-8 a lone surrogate: refused, the bytes still kept.
+        (b'{"subject": "a\\u0000b", "recipients": [{"ncb_code": "DE"}]}', 400, "malformed_json"),
+        (b'{"\\udb96": true, "recipients": [{"ncb_code": "DE"}]}', 400, "malformed_json"),
     ],
 )
 def test_bad_bodies_get_400_and_are_kept(inbox_url, ncb_de, body, status, code):

@@ -150,6 +150,16 @@ def test_bad_kind_is_a_field_error(api_client_for, supervisor_fr, ncb_it):
     assert "kind" in response.json()
 
 
+@pytest.mark.parametrize("who", ["officer_fr", "analyst_fr", "srb_europe", "user_without_ncb"])
+def test_who_may_not_plan_meetings_gets_403_and_nothing_is_created(request, api_client_for, who):
+    response = api_client_for(request.getfixturevalue(who)).post(
+        LIST, {"title": "Not theirs to plan"}, format="json"
+    )
+    assert response.status_code == 403
+    assert "supervisors" in response.json()["detail"]
+    assert not Meeting.objects.exists()
+
+
 @pytest.mark.parametrize("who", ["officer_fr", "analyst_fr", "officer_it", "srb_europe"])
 def test_who_may_not_change_a_meeting_gets_404(request, api_client_for, meeting_fr, who):
     response = api_client_for(request.getfixturevalue(who)).patch(
