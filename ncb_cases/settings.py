@@ -218,6 +218,9 @@ CSP_REPORT_URI = os.environ.get("CSP_REPORT_URI", "")
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("ar", "العربية"), ("en", "English"), ("es", "Español"), ("fr", "Français")]
+# One catalogue per language for the whole interface (`make messages` refreshes it; the
+# compiled .mo files are built by `make install`, never committed).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
