@@ -59,5 +59,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1_patterns)),
 ]
 
+handler404 = "ncb_cases.api.exceptions.not_found"
+
 admin.site.site_header = "NCB-THB administration"
 admin.site.site_title = "NCB-THB"

@@ -2,7 +2,8 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.defaults import page_not_found
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -22,3 +23,11 @@ def api_exception_handler(exc, context):
         # Forbidden and missing look the same (DESIGN.md §5).
         exc = Http404()
     return drf_exception_handler(exc, context)
+
+
+def not_found(request, exception):
+    """The instance's 404 page (`handler404`): under /api/ the same JSON as the API's own 404s,
+    so a client scripting the API never has to parse an HTML page for a mistyped route."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(exceptions.NotFound.default_detail)}, status=404)
+    return page_not_found(request, exception)

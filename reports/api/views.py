@@ -22,6 +22,7 @@ REGION_CODE = OpenApiParameter(
     "code",
     OpenApiTypes.STR,
     OpenApiParameter.PATH,
+    pattern=r"^[A-Za-z0-9-]+$",
     description=_("The bureau's code (e.g. RB-EUR), or `global` (administrators)"),
 )
 PERIOD_PARAMETERS = [
