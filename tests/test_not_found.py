@@ -1,4 +1,4 @@
-"""A route that does not exist: JSON under /api/ (as the API's own 404s), the HTML page elsewhere."""
+"""A route that does not exist: JSON under /api/ (as the API's own 404s), HTML elsewhere."""
 
 import pytest
 
