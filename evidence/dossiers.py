@@ -262,7 +262,7 @@ def _build(export: DossierExport) -> tuple[str, int, str]:
     private_key = keys.signing_private_key()
     manifest_fields = {
         "ncb_code": keys.instance_ncb_code(),
-        "public_keys": [private_key.public_key()],
+        "public_keys": _manifest_keys(private_key, checkpoint),
         "checkpoint": checkpoint.checkpoint,
         "items": dossier_items,
         "created_at": timezone.now(),
@@ -310,7 +310,11 @@ def _current_checkpoint() -> CustodyCheckpoint:
     checkpoint = checkpointing.custody_checkpoint_latest()
     if checkpoint is None:  # No event at all: an item always has one, so not reached.
         raise DossierBuildError(_("The custody log is empty."))
-    if checkpoint.kid != keys.signing_key_id() or checkpoint.ncb_code != keys.instance_ncb_code():
+    # A checkpoint signed before a key rotation (retired key) still serves until the log grows.
+    if (
+        checkpoint.kid not in keys.verification_keyring()
+        or checkpoint.ncb_code != keys.instance_ncb_code()
+    ):
         raise DossierBuildError(
             _(
                 "The latest checkpoint was signed with another key than the instance's current "
@@ -318,6 +322,15 @@ def _current_checkpoint() -> CustodyCheckpoint:
             )
         )
     return checkpoint
+
+
+def _manifest_keys(private_key, checkpoint: CustodyCheckpoint) -> list:
+    """The current key (it signs the manifest), and the retired key that signed the
+    checkpoint if the latest one predates a rotation: the dossier carries every key it needs."""
+    current = private_key.public_key()
+    if checkpoint.kid == keys.public_key_id(current):
+        return [current]
+    return [current, keys.verification_keyring()[checkpoint.kid]]
 
 
 def _events_by_item(items: list[EvidenceItem]) -> dict[int, list[Any]]:

@@ -613,10 +613,12 @@ def _checkpoints_report(
     """Signatures, sizes against the log's, and `root_problems` over the covered ones."""
     if not checkpoints:
         return CheckpointReport(checked=0, latest_size=None, log_size=size_now)
-    public_key = keys.signing_public_key()
+    # Every key the instance has signed with, current and retired: a rotation must not make
+    # the checkpoints signed before it look forged.
+    keyring = keys.verification_keyring()
     problems = []
     for tree_size, timestamp, signed in checkpoints:
-        problem = _signature_problem(tree_size, timestamp, signed, public_key)
+        problem = _signature_problem(tree_size, timestamp, signed, keyring)
         if problem is not None:
             problems.append(problem)
     latest_size = checkpoints[-1][0]
@@ -653,11 +655,14 @@ def _checkpoints_report(
 
 
 def _signature_problem(
-    tree_size: int, timestamp: str, signed: bytes, public_key
+    tree_size: int, timestamp: str, signed: bytes, keyring: dict
 ) -> CheckpointProblem | None:
     checkpoint: Any = None
     try:
         checkpoint = json.loads(signed)
+        kid = checkpoint.get("kid") if isinstance(checkpoint, dict) else None
+        # An unknown kid is checked against the current key, whose error names both kids.
+        public_key = keyring.get(kid) or keyring[keys.signing_key_id()]
         checkpoint_verify(checkpoint, public_key)
     except (ValueError, CheckpointError) as error:
         return CheckpointProblem(

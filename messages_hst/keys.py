@@ -3,7 +3,8 @@
 Outgoing messages are signed with the instance key (`ncb_cases.keys`). A received message
 verifies against the keyring of its sender NCB: the keys registered for it
 (`contacts.NCBPublicKey`, active ones), plus this instance's own key when the sender is hosted
-here (transport `local`), since then this instance signed it.
+here (transport `local`), since then this instance signed it (with its current key or one
+retired by `rotate_signing_key`).
 """
 
 from typing import Any
@@ -23,8 +24,9 @@ def sender_keyring(ncb: NationalCentralBureau | None) -> dict[str, Ed25519Public
     registered = NCBPublicKey.objects.active().filter(ncb=ncb).values_list("public_key", flat=True)
     ring = signing.keyring(registered)
     if ncb.transport == MessageTransport.LOCAL:
-        own = keys.signing_public_key()
-        ring[signing.key_id(own)] = own
+        # This instance's current and retired keys: a message signed before a key rotation
+        # and delivered (or re-verified) after it still verifies.
+        ring.update(keys.verification_keyring())
     return ring
 
 

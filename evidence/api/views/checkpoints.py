@@ -67,13 +67,12 @@ def _whole_number(query_params, name: str) -> int | None:
 
 
 def instance_public_key(kid: str) -> str | None:
-    """This instance's public key if it is the one that signed (`kid`), else None."""
+    """This instance's public key (current or retired) that signed (`kid`), else None."""
     try:
-        if keys.signing_key_id() == kid:
-            return keys.signing_public_key_text()
+        key = keys.verification_keyring().get(kid)
     except keys.SigningKeyUnavailable:
         return None
-    return None
+    return keys.public_key_text(key) if key is not None else None
 
 
 class CheckpointView(APIView):
