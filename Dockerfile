@@ -22,7 +22,7 @@ COPY templates ./templates
 COPY static ./static
 COPY manage.py ./
 RUN pip install . \
-    && useradd --system --home /var/lib/ncb-thb --create-home ncb \
+    && useradd --system --uid 10001 --home /var/lib/ncb-thb --create-home ncb \
     && SECRET_KEY=build-only-collectstatic python manage.py collectstatic --noinput \
     && chown -R ncb /var/lib/ncb-thb
 
