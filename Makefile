@@ -42,8 +42,9 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Quick scale by default (a few minutes); SCALE=full for DESIGN.md §7's sizes, or a factor.
 bench: install
-	$(BIN)/python -m bench $(if $(SCALE),--scale $(SCALE),)
+	$(BIN)/python -m bench --scale $(or $(SCALE),quick) $(ONLY)
 
 # Two instances (France on :8001, Germany on :8002) exchanging HST messages, for two browser
 # tabs; PORTS="9001 9002" picks others, SEND=1 has a first REQUEST France → Germany sent.

@@ -371,7 +371,7 @@ def report(figures: CaseListFigures, *, out=print) -> Path | None:
         return "met" if met else "MISSED"
 
     out(
-        f"case list: {figures.cases:,} cases on {figures.database}, the officer's NCB sees "
+        f"{figures.cases:,} cases on {figures.database}, the officer's NCB sees "
         f"{figures.visible:,} ({figures.visible / max(1, figures.cases):.0%}); "
         f"{figures.requests} requests each; load average {figures.load_average:g} "
         f"on {os.cpu_count()} CPUs"
@@ -415,7 +415,30 @@ def run(*, scale: float = 1.0, requests: int = DEFAULT_REQUESTS) -> bool:
     ensure_dataset(scale=scale)
     figures = run_scenario(scale=scale, requests=requests)
     report(figures)
+    record_figures(figures)
     return figures.met
+
+
+def record_figures(figures: CaseListFigures) -> None:
+    """The line of `python -m bench`'s table."""
+    from bench._results import record
+
+    record(
+        scenario="api case list",
+        scale=figures.scale,
+        median_ms=figures.api_median_ms,
+        p95_ms=figures.api_p95_ms,
+        throughput=round(1000 / figures.api_median_ms, 1),
+        queries=figures.queries_page_50,
+        baseline_ratio=figures.ratio,
+        met=figures.met,
+        target=(
+            f"median < {TARGET_MEDIAN_MS:g} ms, <= {TARGET_RATIO:g}x SQL, constant "
+            f"queries ({figures.queries_page_5} at 5 / {figures.queries_page_50} at 50)"
+        ),
+        note=f"{figures.cases:,} cases, {figures.visible:,} visible; SQL median "
+        f"{figures.sql_median_ms} ms",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -35,7 +35,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-BENCH_DATABASE = "ncb_thb_bench"
+# NCB_BENCH_DATABASE names another database (one per checkout or person on a shared server).
+BENCH_DATABASE = os.environ.get("NCB_BENCH_DATABASE", "ncb_thb_bench")
 BENCH_SERVER = "postgres://postgres@127.0.0.1:5432"
 BENCH_DATABASE_URL = f"{BENCH_SERVER}/{BENCH_DATABASE}"
 
@@ -79,7 +80,7 @@ class DatasetSize:
 
 
 def use_bench_database() -> None:
-    """Point this process's Django at `ncb_thb_bench` (created if missing) and set Django up.
+    """Point this process's Django at the bench database (created if missing), set Django up.
 
     Must run before Django is configured. DEBUG off (the settings' default) as in production:
     no query log slowing every request down.

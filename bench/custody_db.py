@@ -463,7 +463,46 @@ def run(*, scale: float = 1.0) -> bool:
     ensure_evidence_dataset(scale=scale)
     figures = run_scenario(scale=scale)
     report(figures)
+    record_figures(figures)
     return figures.met
+
+
+def record_figures(figures: CustodyDbFigures) -> None:
+    """The lines of `python -m bench`'s table."""
+    from bench._results import record
+
+    record(
+        scenario="custody verify (db)",
+        scale=figures.scale,
+        median_ms=round(figures.verify_seconds * 1000, 1),
+        throughput=figures.verify_events_per_second,
+        throughput_unit="events/s",
+        baseline_ratio=round(1 / figures.verify_over_baseline, 2),
+        met=figures.verify_met,
+        target=f">= {TARGET_EVENTS_PER_SECOND:,} events/s; baseline "
+        f"hashlib.sha256 {figures.baseline_events_per_second:,}/s",
+        note=f"{figures.events:,} events, {figures.items:,} items; time = one full run",
+    )
+    record(
+        scenario="custody checkpoint build",
+        scale=figures.scale,
+        median_ms=round(figures.checkpoint_build_seconds * 1000, 1),
+        throughput=round(
+            figures.checkpoint_tree_size / max(figures.checkpoint_build_seconds, 1e-9)
+        ),
+        throughput_unit="events/s",
+        note=f"over {figures.checkpoint_tree_size:,} events, one run",
+    )
+    record(
+        scenario="memory: dossier export",
+        scale=figures.scale,
+        median_ms=round(figures.dossier_seconds * 1000, 1),
+        peak_rss_mb=figures.dossier_peak_rss_mb,
+        met=figures.rss_met,
+        target=f"peak RSS of the exporting process < {TARGET_DOSSIER_RSS_MB:g} MB",
+        note=f"{figures.dossier_file_bytes / 1024**2:,.0f} MB file, "
+        f"{figures.dossier_events:,} events; time = one export",
+    )
 
 
 def _child(export_id: int) -> int:

@@ -342,7 +342,32 @@ def run(*, scale: float = 1.0) -> bool:
         return True
     figures = run_scenario(scale=scale)
     report(figures)
+    record_figures(figures)
     return figures.met
+
+
+def record_figures(figures: HstFigures) -> None:
+    """The lines of `python -m bench`'s table (peak RSS: the instances are other processes)."""
+    from bench._results import record
+    from bench.hst_report import TARGET_MESSAGES_PER_SECOND
+
+    record(
+        scenario="hst end to end",
+        scale=figures.scale,
+        throughput=figures.messages_per_second,
+        throughput_unit="msg/s",
+        met=figures.met,
+        target=f">= {TARGET_MESSAGES_PER_SECOND} messages/s, zero lost or duplicated",
+        note=f"{figures.messages:,} messages: lost {figures.lost}, duplicated "
+        f"{figures.duplicated}",
+    )
+    record(
+        scenario="hst latency (light load)",
+        scale=figures.scale,
+        median_ms=figures.latency_p50_ms,
+        p95_ms=figures.latency_p95_ms,
+        note=f"approval -> receipt, {figures.light_messages} messages one every 100 ms",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
