@@ -155,7 +155,9 @@ def format_table(results: list[Result]) -> str:
             )
         )
     notes = [
-        f"  {r.scenario}: {r.target}; {r.note}".rstrip("; ") for r in results if r.target or r.note
+        f"  {r.scenario}: " + "; ".join(text for text in (r.target, r.note) if text)
+        for r in results
+        if r.target or r.note
     ]
     if notes:
         lines += ["", "targets and notes:", *notes]
