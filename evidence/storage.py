@@ -6,11 +6,13 @@ names an `"evidence"` backend (any Django storage: S3, Azure...). Settings are r
 defaults, so none is required:
 
     EVIDENCE_FILE_ROOT = VAR_DIR / "evidence-files"   # local store (no "evidence" storage)
-    EVIDENCE_FILE_MAX_SIZE = None                     # bytes; None: no limit
+    EVIDENCE_FILE_MAX_SIZE = 2 * 1024**3              # bytes; None: no limit
     STORAGES["evidence"] = {...}                      # optional: another backend
 
 An upload is read in chunks into a temporary file while it is hashed, so a 1 GB file never
-sits in memory; only when it is complete is it moved into place under its hash. If the same
+sits in memory; only when it is complete is it moved into place under its hash. Its media
+type is sniffed from its first bytes (`ncb_cases.sniffing`), never taken from the client, and
+the name it arrived with is never part of the key. If the same
 content is already stored it is reused and nothing is written. If the upload fails midway
 (the client disconnects, the size limit is passed), the temporary file is removed and the
 store is unchanged.
@@ -34,9 +36,29 @@ from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.utils.translation import gettext as _
 
 from evidence.hashing import HEX64
+from ncb_cases import sniffing
 
 CHUNK_SIZE = 1024 * 1024
 STORAGE_ALIAS = "evidence"
+DEFAULT_MAX_SIZE = 2 * 1024**3
+
+
+def max_size_setting() -> int | None:
+    """The largest file accepted, in bytes (`EVIDENCE_FILE_MAX_SIZE`, default 2 GiB; None or 0:
+    no limit)."""
+    return getattr(settings, "EVIDENCE_FILE_MAX_SIZE", DEFAULT_MAX_SIZE) or None
+
+
+def size_limit_error(max_size: int) -> ValidationError:
+    """The refusal of a file larger than `max_size`, on the `file` field."""
+    return ValidationError(
+        {
+            "file": [
+                _("The file is larger than the limit of %(limit)s (%(bytes)s bytes).")
+                % {"limit": _human_size(max_size), "bytes": max_size}
+            ]
+        }
+    )
 
 
 def evidence_file_storage() -> Storage:
@@ -65,12 +87,14 @@ def storage_key(sha256: str) -> str:
 
 @dataclass(frozen=True)
 class StoredContent:
-    """The outcome of `content_store`: the content's hash, size, key, and whether it was new."""
+    """The outcome of `content_store`: the content's hash, size, key, whether it was new, and
+    its media type as sniffed from the bytes."""
 
     sha256: str
     size: int
     key: str
     created: bool
+    media_type: str = sniffing.OCTET_STREAM
 
 
 class _TemporaryContent(File):
@@ -92,19 +116,21 @@ def content_store(
 
     The SHA-256 is computed on the fly, chunk by chunk. `expected_sha256` (the hash the client
     says it sent) must match, and the content may not pass `max_size` (default the
-    `EVIDENCE_FILE_MAX_SIZE` setting): otherwise ValidationError and nothing is stored. Same
+    `EVIDENCE_FILE_MAX_SIZE` setting): otherwise ValidationError and nothing is stored. The
+    media type is sniffed from the content (`media_type`). Same
     content already stored: reused, not rewritten (`created` False). Any failure leaves no
     file behind.
     """
     storage = storage or evidence_file_storage()
     if max_size is None:
-        max_size = getattr(settings, "EVIDENCE_FILE_MAX_SIZE", None)
+        max_size = max_size_setting()
     if expected_sha256 is not None and not HEX64.fullmatch(str(expected_sha256)):
         raise ValidationError(
             {"sha256": [_("A SHA-256 hash is 64 lowercase hexadecimal characters.")]}
         )
     digest = hashlib.sha256()
     size = 0
+    head = b""
     temporary = tempfile.NamedTemporaryFile(  # noqa: SIM115 -- closed in every path below
         prefix="evidence-upload-", dir=_temporary_dir(storage), delete=False
     )
@@ -113,14 +139,9 @@ def content_store(
             for chunk in _chunks(source):
                 size += len(chunk)
                 if max_size is not None and size > max_size:
-                    raise ValidationError(
-                        {
-                            "file": [
-                                _("The file is larger than the limit of %(limit)s bytes.")
-                                % {"limit": max_size}
-                            ]
-                        }
-                    )
+                    raise size_limit_error(max_size)
+                if len(head) < sniffing.SNIFF_BYTES:
+                    head += chunk[: sniffing.SNIFF_BYTES - len(head)]
                 digest.update(chunk)
                 temporary.write(chunk)
         sha256 = digest.hexdigest()
@@ -136,16 +157,20 @@ def content_store(
                     ]
                 }
             )
+        zip_names = None
+        if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+            zip_names = sniffing.zip_member_names(temporary.name)
+        media_type = sniffing.sniff_media_type(head, zip_names=zip_names)
         key = storage_key(sha256)
         if storage.exists(key):
-            return StoredContent(sha256, size, key, created=False)
+            return StoredContent(sha256, size, key, created=False, media_type=media_type)
         with open(temporary.name, "rb") as handle:
             saved = storage.save(key, _TemporaryContent(handle, name=key))
         if saved != key:
             # Another upload of the same content won the race: keep its file, drop ours.
             storage.delete(saved)
-            return StoredContent(sha256, size, key, created=False)
-        return StoredContent(sha256, size, key, created=True)
+            return StoredContent(sha256, size, key, created=False, media_type=media_type)
+        return StoredContent(sha256, size, key, created=True, media_type=media_type)
     finally:
         _remove(temporary.name)
 
@@ -210,6 +235,13 @@ def _temporary_dir(storage: Storage) -> str | None:
         directory.mkdir(parents=True, exist_ok=True)
         return str(directory)
     return getattr(settings, "FILE_UPLOAD_TEMP_DIR", None)
+
+
+def _human_size(size: int) -> str:
+    for unit, factor in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if size >= factor:
+            return f"{size / factor:.3g} {unit}"
+    return f"{size} B"
 
 
 def _remove(path: str) -> None:

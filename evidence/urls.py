@@ -19,6 +19,11 @@ urlpatterns = [
     ),
     path("<uuid:item_id>/", items.item_detail, name="item_detail"),
     path("<uuid:item_id>/files/", items.file_upload, name="file_upload"),
+    path(
+        "<uuid:item_id>/files/<uuid:file_id>/download/",
+        items.file_download,
+        name="file_download",
+    ),
     path("<uuid:item_id>/custody/<slug:action>/", custody.custody_record, name="custody_record"),
     path("<uuid:item_id>/verify/", custody.item_verify, name="item_verify"),
     path("<uuid:item_id>/dossier/", dossiers.dossier_create, name="dossier_create"),

@@ -247,7 +247,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Evidence files, content-addressed by SHA-256 and never overwritten. Any Django storage can
 # hold them instead: define STORAGES["evidence"] (for example an S3 bucket with object lock).
 EVIDENCE_FILE_ROOT = Path(os.environ.get("EVIDENCE_FILE_ROOT", VAR_DIR / "evidence-files"))
-EVIDENCE_FILE_MAX_SIZE = int(os.environ.get("EVIDENCE_FILE_MAX_SIZE", "0")) or None  # bytes
+# Largest evidence file accepted, in bytes (forensic images are large: 2 GiB by default); 0 lifts
+# the limit. A larger upload is refused with a 400 on `file` and nothing of it is kept.
+EVIDENCE_FILE_MAX_SIZE = int(os.environ.get("EVIDENCE_FILE_MAX_SIZE", str(2 * 1024**3))) or None
 # The instance's Ed25519 key (PEM) signing custody checkpoints, dossiers and HST messages. Unset
 # with DEBUG on: a development key is generated once under var/.
 NCB_SIGNING_KEY_FILE = os.environ.get("NCB_SIGNING_KEY_FILE", "")

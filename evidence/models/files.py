@@ -27,7 +27,8 @@ class EvidenceFile(models.Model):
     - `item`: the evidence item the file belongs to (PROTECT).
     - `sha256`: SHA-256 of the content, computed by the server while the upload streamed in.
     - `size`: the content's length in bytes.
-    - `media_type`: the declared media type (`application/pdf`, `image/jpeg` …).
+    - `media_type`: the media type sniffed from the bytes (`ncb_cases.sniffing`), never the
+      client's word (older rows may hold a declared type: served as octet-stream).
     - `original_name`: the file name it arrived with (for people; never used as a path).
     - `storage_key`: where the content is in the evidence file store (derived from `sha256`).
     - `parent` / `derivation_method`: for a derived copy (forensic image, export, redaction),

@@ -26,6 +26,7 @@ from .items import (
     ITEM_CREATE_FIELDS,
     ITEM_UPDATE_FIELDS,
     evidence_file_add,
+    evidence_file_open,
     evidence_item_create,
     evidence_item_update,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "custody_transfer_cancel",
     "custody_transfer_release",
     "evidence_file_add",
+    "evidence_file_open",
     "evidence_item_create",
     "evidence_item_update",
 ]

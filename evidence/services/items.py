@@ -25,6 +25,7 @@ from evidence.services._common import (
     lock_editable_item,
 )
 from evidence.services.custody import append_event, require_action_allowed
+from ncb_cases import attachments
 from ncb_cases.audit import audit_record
 from ncb_cases.choices import AuditAction
 from ncb_cases.models import Case
@@ -191,12 +192,18 @@ def evidence_file_add(
     and appends a COPIED custody event naming both hashes. Same content attached to the item
     twice: ValidationError. Writes a CREATE audit row. Needs the right to change the case.
 
+    The stored media type is sniffed from the bytes (`ncb_cases.sniffing`); `media_type` is
+    only what the client declared, kept in the audit row when it says something else (it is
+    evidence: any type is accepted, and always served as an attachment). `original_name` is
+    kept as metadata only, cleaned (`ncb_cases.attachments.clean_filename`): the stored key is
+    the content's hash. A file over `EVIDENCE_FILE_MAX_SIZE` is refused on `file`.
+
     If anything fails (upload cut, hash mismatch, refused input) no row is written and content
     this call stored is removed again: no orphan file remains.
     """
     errors = Errors()
-    original_name = str(original_name or "").strip()[:255]
-    media_type = str(media_type or "").strip() or "application/octet-stream"
+    original_name = attachments.clean_filename(original_name)
+    declared_type = str(media_type or "").split(";")[0].strip().lower()
     derivation_method = str(derivation_method or "").strip()
     if parent is not None and parent.item_id != item.pk:
         errors.add("parent", _("A copy is made from a file of the same item."))
@@ -206,9 +213,14 @@ def evidence_file_add(
         errors.add("parent", _("Name the file this copy was made from."))
     if len(derivation_method) > 500:
         errors.add("derivation_method", _("At most 500 characters."))
-    if len(media_type) > 200:
+    if len(declared_type) > 200:
         errors.add("media_type", _("At most 200 characters."))
     errors.raise_if_any()
+    max_size = storage.max_size_setting()
+    declared_size = getattr(content, "size", None)
+    if max_size is not None and isinstance(declared_size, int) and declared_size > max_size:
+        # Already received whole by Django's upload handler: refuse before copying it again.
+        raise storage.size_limit_error(max_size)
     # Refuse early (before reading a byte) when the actor may not change the item.
     if not EvidenceItem.objects.filter(pk=item.pk, case__in=editable_cases(actor)).exists():
         raise PermissionDenied
@@ -219,7 +231,7 @@ def evidence_file_add(
             item=item,
             stored=stored,
             original_name=original_name,
-            media_type=media_type,
+            declared_type=declared_type,
             parent=parent,
             derivation_method=derivation_method,
             ip=ip,
@@ -237,7 +249,7 @@ def _file_row(
     item: EvidenceItem,
     stored: storage.StoredContent,
     original_name: str,
-    media_type: str,
+    declared_type: str,
     parent: EvidenceFile | None,
     derivation_method: str,
     ip: str | None,
@@ -253,7 +265,7 @@ def _file_row(
         item=item,
         sha256=stored.sha256,
         size=stored.size,
-        media_type=media_type,
+        media_type=stored.media_type,
         original_name=original_name,
         storage_key=stored.key,
         parent=parent,
@@ -275,12 +287,45 @@ def _file_row(
                 "method": derivation_method,
             },
         )
+    details = {
+        "item": str(item.public_id),
+        "size": evidence_file.size,
+        "media_type": evidence_file.media_type,
+    }
+    if declared_type and declared_type != evidence_file.media_type:
+        # The client's word is kept for the record, never used: the bytes decide.
+        details["declared_media_type"] = declared_type[:200]
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
         obj=evidence_file,
         case=item.case,
         ip=ip,
-        details={"item": str(item.public_id), "size": evidence_file.size},
+        details=details,
     )
     return evidence_file
+
+
+def evidence_file_open(
+    *, actor: AbstractBaseUser, evidence_file: EvidenceFile, ip: str | None = None
+) -> IO[bytes]:
+    """Open the stored content of `evidence_file` (obtained through
+    `selectors.evidence_file_get_for_user`) for download, and write one EXPORT audit row.
+
+    FileNotFoundError when the store lost the content (nothing is audited then).
+    """
+    handle = storage.content_open(evidence_file.sha256)
+    try:
+        with transaction.atomic():
+            audit_record(
+                actor=actor,
+                action=AuditAction.EXPORT,
+                obj=evidence_file,
+                case=evidence_file.item.case,
+                ip=ip,
+                details={"item": str(evidence_file.item.public_id), "size": evidence_file.size},
+            )
+    except BaseException:
+        handle.close()
+        raise
+    return handle

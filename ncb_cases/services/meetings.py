@@ -19,7 +19,6 @@ import io
 import os
 import tempfile
 import uuid
-import zipfile
 import zoneinfo
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -36,6 +35,7 @@ from django.utils.translation import gettext as _
 from contacts.models import NationalCentralBureau, SubRegionalBureau
 from contacts.permissions import is_instance_admin
 from contacts.validators import validate_time_zone
+from ncb_cases import attachments, sniffing
 from ncb_cases.audit import audit_record
 from ncb_cases.choices import AuditAction
 from ncb_cases.models import Case, Meeting, MeetingActionItem, MeetingDocument, MeetingParticipant
@@ -430,42 +430,18 @@ def document_path(sha256: str) -> Path:
 
 
 def sniff_media_type(head: bytes, path: Path | None = None) -> str | None:
-    """The media type the bytes really are (PDF, PNG, JPEG, DOCX, UTF-8 plain text), or None.
+    """The media type the bytes really are if a meeting document may be one (PDF, PNG, JPEG,
+    DOCX, plain text: any text `ncb_cases.sniffing` recognises counts as plain text), else None.
 
     `head`: the first bytes; `path`: the whole file, needed to tell a DOCX from other ZIPs.
     """
-    if head.startswith(b"%PDF-"):
-        return DOCUMENT_TYPES[".pdf"]
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return DOCUMENT_TYPES[".png"]
-    if head.startswith(b"\xff\xd8\xff"):
-        return DOCUMENT_TYPES[".jpg"]
-    if head.startswith(b"PK\x03\x04"):
-        return DOCUMENT_TYPES[".docx"] if path is not None and _is_docx(path) else None
-    if _is_plain_text(head):
+    zip_names = None
+    if path is not None and head.startswith(b"PK"):
+        zip_names = sniffing.zip_member_names(path)
+    actual = sniffing.sniff_media_type(head, zip_names=zip_names)
+    if sniffing.is_text_media_type(actual):
         return DOCUMENT_TYPES[".txt"]
-    return None
-
-
-def _is_docx(path: Path) -> bool:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError):
-        return False
-    return "[Content_Types].xml" in names and "word/document.xml" in names
-
-
-def _is_plain_text(head: bytes) -> bool:
-    if b"\x00" in head:
-        return False
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # A multi-byte character cut at the end of the sniffed block is still text.
-        if exc.start < len(head) - 3:
-            return False
-    return not any(byte < 0x20 and byte not in (0x09, 0x0A, 0x0D, 0x0C) for byte in head)
+    return actual if actual in KNOWN_MEDIA_TYPES else None
 
 
 def _receive(upload, errors: Errors) -> tuple[Path, str, int, bytes] | None:
@@ -526,7 +502,8 @@ def meeting_document_add(
     meeting = _lock_editable(actor, meeting)
     errors = Errors()
     title = (title or "").strip()
-    filename = Path(str(filename or getattr(upload, "name", "") or "")).name.strip()
+    # Kept for display and download only, cleaned of directories and control characters.
+    filename = attachments.clean_filename(filename or getattr(upload, "name", "") or "")
     if not title:
         errors.add("title", _("Give the document a title."))
     elif len(title) > 200:

@@ -20,14 +20,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contacts.models import NationalCentralBureau
-from ncb_cases import ical
+from ncb_cases import attachments, ical
 from ncb_cases.audit import audit_record, request_ip
 from ncb_cases.choices import AuditAction
 from ncb_cases.forms.meetings import MeetingActionItemForm, MeetingDocumentForm, MeetingForm
@@ -284,11 +284,8 @@ def meeting_document_download(request, meeting_id, document_id):
         )
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.filename,
-        content_type=document.media_type,
+    return attachments.attachment_response(
+        handle, filename=document.filename, media_type=document.media_type
     )
 
 

@@ -23,7 +23,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import status
+from rest_framework import renderers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -46,6 +46,7 @@ from evidence.api.serializers import (
 )
 from evidence.choices import EvidenceKind, EvidenceState
 from evidence.models import EvidenceItem
+from ncb_cases import attachments
 from ncb_cases import selectors as case_selectors
 from ncb_cases.api.schema import (
     DETAIL_ERRORS,
@@ -56,8 +57,10 @@ from ncb_cases.api.schema import (
     path_id,
 )
 from ncb_cases.api.views._common import CaseApiViewSet, validated
+from ncb_cases.selectors._common import as_uuid
 
 ITEM_ID = path_id("public_id", _("evidence item"))
+FILE_ID = path_id("file_id", _("evidence file"))
 CASE_REFUSED = _("No case you may add evidence to has this id.")
 CUSTODY_RECORD = _("This is part of the custody record: record a custody event instead.")
 
@@ -99,6 +102,18 @@ def evidence_list_filters(query_params) -> dict[str, str]:
     if query_params.get("search", "").strip() and "q" not in filters:
         filters["q"] = query_params["search"]
     return filters
+
+
+class OctetStreamRenderer(renderers.BaseRenderer):
+    """Lets a client ask for bytes; the file itself is streamed by a FileResponse."""
+
+    media_type = "application/octet-stream"
+    format = "bin"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return renderers.JSONRenderer().render(data)
 
 
 @extend_schema(parameters=[ITEM_ID])
@@ -304,6 +319,42 @@ class EvidenceViewSet(CaseApiViewSet):
         finally:
             upload.close()
         return Response(EvidenceFileSerializer(evidence_file).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("Download a file of an item"),
+        description=_(
+            "The stored content, streamed, always as an attachment "
+            "(`Content-Disposition: attachment`, `X-Content-Type-Options: nosniff`) with the "
+            "media type sniffed from its bytes when it was added (else "
+            "`application/octet-stream`); the file name is the cleaned original name. Each "
+            "download is recorded in the audit trail as an export."
+        ),
+        parameters=[FILE_ID],
+        responses={(200, "*/*"): OpenApiTypes.BINARY, **DETAIL_ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"files/(?P<file_id>[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"
+        r"[0-9a-fA-F]{4}-?[0-9a-fA-F]{12})/download",
+        url_name="file-download",
+        renderer_classes=[renderers.JSONRenderer, OctetStreamRenderer],
+    )
+    def file_download(self, request, public_id, file_id):
+        evidence_file = selectors.evidence_file_get_for_user(user=request.user, file_id=file_id)
+        if evidence_file.item.public_id != as_uuid(public_id):
+            raise Http404
+        try:
+            handle = services.evidence_file_open(
+                actor=request.user, evidence_file=evidence_file, ip=self.ip
+            )
+        except FileNotFoundError:
+            raise Http404 from None
+        return attachments.attachment_response(
+            handle,
+            filename=evidence_file.original_name or f"{evidence_file.sha256[:16]}.bin",
+            media_type=evidence_file.media_type,
+        )
 
     # --- Verification and dossier -------------------------------------------------------------
 
