@@ -7,13 +7,14 @@ Cases, shares, tasks and links appear in URLs by their public UUIDs only.
 
 from django.urls import include, path
 
-from ncb_cases.views import cases, sharing, work
+from ncb_cases.views import cases, retention, sharing, work
 
 app_name = "cases"
 
 urlpatterns = [
     path("", cases.case_list, name="list"),
     path("new/", cases.case_create, name="create"),
+    path("retention/", retention.retention_review_list, name="retention_list"),
     path("<uuid:case_id>/", cases.case_detail, name="detail"),
     path("<uuid:case_id>/edit/", cases.case_edit, name="edit"),
     path("<uuid:case_id>/status/", cases.case_status, name="status"),
@@ -49,6 +50,7 @@ urlpatterns = [
         name="identity_revoke",
     ),
     path("<uuid:case_id>/audit/", cases.case_audit, name="audit"),
+    path("<uuid:case_id>/retention/", retention.retention_decide, name="retention_decide"),
     path("", include("ncb_cases.person_urls")),
     path("", include("ncb_cases.network_urls")),
     path("", include("ncb_cases.asset_urls")),

@@ -427,6 +427,7 @@ class NoteKind(models.TextChoices):
     SHARE_EXPIRED = "SHARE_EXPIRED", _("Share expired")
     VICTIM_IDENTITY_GRANT = "VICTIM_IDENTITY_GRANT", _("Victim identity access granted")
     VICTIM_IDENTITY_REVOKE = "VICTIM_IDENTITY_REVOKE", _("Victim identity access revoked")
+    RETENTION = "RETENTION", _("Retention review")
     LINK = "LINK", _("Case linked")
 
 
@@ -445,6 +446,36 @@ class AuditAction(models.TextChoices):
     RECEIVE = "RECEIVE", _("Receive")
     VIEW_VICTIM_IDENTITY = "VIEW_VICTIM_IDENTITY", _("View victim identity")
     DENIED = "DENIED", _("Denied")
+
+
+# --- Retention review (issue 7 item 5) ----------------------------------------------------------
+
+
+class RetentionState(models.TextChoices):
+    """Where a case stands in INTERPOL's retention rules: kept as recorded, anonymised, or
+    deleted (its shell stays for the append-only custody log and audit trail)."""
+
+    ACTIVE = "ACTIVE", _("Active")
+    ANONYMISED = "ANONYMISED", _("Anonymised")
+    DELETED = "DELETED", _("Deleted")
+
+
+class RetentionDecision(models.TextChoices):
+    """A supervisor's decision on a case due for its retention review."""
+
+    RETAIN = "RETAIN", _("Retain")
+    ANONYMISE = "ANONYMISE", _("Anonymise")
+    DELETE = "DELETE", _("Delete")
+    # Closed by the system: a substantial update moved the review date out of the window.
+    SUPERSEDED = "SUPERSEDED", _("Superseded by a later update")
+
+
+# What a supervisor may decide (SUPERSEDED is the system's).
+RETENTION_SUPERVISOR_DECISIONS = (
+    RetentionDecision.RETAIN,
+    RetentionDecision.ANONYMISE,
+    RetentionDecision.DELETE,
+)
 
 
 # --- Assets, victim support, meetings (issue 6) -------------------------------------------------

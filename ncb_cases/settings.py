@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After auth: a signed-in officer's remembered language, at sign-in and in a new browser.
+    "contacts.language.OfficerLanguageMiddleware",
     "contacts.mfa_middleware.VerifiedSessionMiddleware",
     "ncb_cases.middleware.BrowserLoginRequiredMiddleware",
     "contacts.mfa_middleware.MfaRequiredMiddleware",
@@ -303,6 +305,11 @@ CELERY_BEAT_SCHEDULE = {
     "cases-expire-shares": {
         "task": "ncb_cases.tasks.expire_case_shares",
         "schedule": 5 * 60,
+    },
+    # Daily: cases due for their retention review within six months go on the owner NCB's list.
+    "cases-retention-review": {
+        "task": "ncb_cases.tasks.refresh_retention_review_list",
+        "schedule": crontab(minute=15, hour=3),
     },
     # A signed Merkle checkpoint over the custody log: what dossiers prove inclusion against.
     "evidence-custody-checkpoint": {

@@ -7,7 +7,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from ncb_cases.api.schema import UUID_PATTERN
-from ncb_cases.api.views import cases, network, persons, search, sharing, work
+from ncb_cases.api.views import cases, network, persons, retention, search, sharing, work
 
 CASE = rf"cases/(?P<case_id>{UUID_PATTERN})"
 
@@ -21,6 +21,8 @@ router.register(rf"{CASE}/links", network.CaseLinkViewSet, basename="case-link")
 router.register(rf"{CASE}/tasks", work.TaskViewSet, basename="case-task")
 router.register(rf"{CASE}/notes", work.CaseNoteViewSet, basename="case-note")
 router.register(rf"{CASE}/shares", sharing.CaseShareViewSet, basename="case-share")
+router.register("retention", retention.RetentionReviewViewSet, basename="retention-review")
+router.register(rf"{CASE}/retention", retention.CaseRetentionViewSet, basename="case-retention")
 
 urlpatterns = [
     path("search/", search.SearchView.as_view(), name="case-search"),

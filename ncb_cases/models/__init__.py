@@ -13,6 +13,7 @@ from .case import (
 from .meetings import Meeting, MeetingActionItem, MeetingDocument, MeetingParticipant
 from .network import CaseLink, GroupMembership, OrganisedCrimeGroup
 from .person import IdentityDocument, Person, PersonPhone, Vehicle
+from .retention import CaseTombstone, RetentionReview
 from .route import RouteLeg
 from .sharing import CaseShare
 from .support import SupportReferral
@@ -30,6 +31,7 @@ __all__ = [
     "CaseNote",
     "CaseReferenceCounter",
     "CaseShare",
+    "CaseTombstone",
     "CaseUserObjectPermission",
     "ExchangeRate",
     "GroupMembership",
@@ -41,6 +43,7 @@ __all__ = [
     "OrganisedCrimeGroup",
     "Person",
     "PersonPhone",
+    "RetentionReview",
     "RouteLeg",
     "SupportReferral",
     "Task",

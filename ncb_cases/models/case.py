@@ -27,6 +27,7 @@ from ncb_cases.choices import (
     PalermoAct,
     PalermoMeans,
     PalermoPurpose,
+    RetentionState,
     SourceReliability,
 )
 from ncb_cases.validators import CodeListValidator
@@ -127,6 +128,15 @@ class Case(models.Model):
     # Computed by the person services, never typed (HST `minor_data_present`).
     minor_data_present = models.BooleanField(default=False, editable=False)
     retention_review_on = models.DateField(default=default_retention_review_on)
+    # The day the five years run from: the last substantial update, or the last RETAIN
+    # decision (`ncb_cases.services.retention`). `clean()` caps the review date from it.
+    retention_basis_on = models.DateField(default=timezone.localdate, editable=False)
+    retention_state = models.CharField(
+        max_length=12,
+        choices=RetentionState.choices,
+        default=RetentionState.ACTIVE,
+        editable=False,
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
@@ -163,6 +173,10 @@ class Case(models.Model):
         if HandlingCode.H3 in (self.handling_codes or []) and not self.h3_text.strip():
             errors["h3_text"] = [_("Handling code H3 needs the restriction written out.")]
         created = self.created_at.date() if self.created_at else timezone.localdate()
+        # The cap runs from the later of the recording and the last substantial update or
+        # retain decision, so an extension a supervisor decided stays valid on later edits.
+        if self.retention_basis_on and self.retention_basis_on > created:
+            created = self.retention_basis_on
         if self.retention_review_on and self.retention_review_on > add_years(
             created, RETENTION_REVIEW_YEARS
         ):

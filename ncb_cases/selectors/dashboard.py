@@ -77,3 +77,16 @@ def contact_staleness_for_supervisor(*, officer: Officer | None) -> RegionContac
         )
     )
     return RegionContactStaleness(scope=scope.name, directory_filter=directory_filter, **counts)
+
+
+def retention_reviews_due_for_supervisor(*, user: User) -> int | None:
+    """How many cases of the user's NCB await their retention review, for its supervisors
+    (and admins); None for anyone else, so the panel is not shown. One query."""
+    from ncb_cases.selectors.retention import (
+        can_review_retention,
+        retention_review_count_for_user,
+    )
+
+    if not can_review_retention(user):
+        return None
+    return retention_review_count_for_user(user=user)

@@ -57,6 +57,7 @@ from ncb_cases.services._common import (
     require_visible_case,
     timeline,
 )
+from ncb_cases.services.retention import case_retention_touch
 
 # What `case_create` / `case_update` accept in `data` (status has its own service).
 CASE_DATA_FIELDS = (
@@ -183,6 +184,8 @@ def case_update(*, actor: AbstractBaseUser, case: Case, data: Mapping[str, objec
         from ncb_cases.services.persons import refresh_children
 
         refresh_children(case=case, actor=actor)
+    if "retention_review_on" not in data:  # an explicit date is the editor's choice
+        case_retention_touch(case=case)
     audit_record(
         actor=actor, action=AuditAction.UPDATE, obj=case, details={"fields": sorted(data)}
     )
@@ -355,6 +358,7 @@ def case_change_status(
     case.status = status
     case.full_clean()
     case.save(update_fields=["status", "outcome", "closed_on", "updated_at"])
+    case_retention_touch(case=case)
     text = _("Status changed from “%(old)s” to “%(new)s”.") % {
         "old": CaseStatus(old).label,
         "new": CaseStatus(status).label,
@@ -540,5 +544,6 @@ def case_note_add(*, actor: AbstractBaseUser, case: Case, text: str) -> CaseNote
     note = CaseNote(case=case, kind=NoteKind.NOTE, text=(text or "").strip(), author=actor)
     note.full_clean()
     note.save()
+    case_retention_touch(case=case)
     audit_record(actor=actor, action=AuditAction.CREATE, obj=note)
     return note

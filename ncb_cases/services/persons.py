@@ -42,6 +42,7 @@ from ncb_cases.services._common import (
     text_list,
     timeline,
 )
+from ncb_cases.services.retention import case_retention_touch
 from ncb_cases.validators import (
     Mrz,
     clean_icao_code_list,
@@ -371,6 +372,7 @@ def _save_documents(person: Person, documents: list[IdentityDocument], *, replac
 def _after_person_saved(person: Person, case: Case, actor) -> None:
     _ensure_victim_number(person, case)
     _apply_child_handling(case, actor)
+    case_retention_touch(case=case)  # a person added or changed is a substantial update
 
 
 def _ensure_victim_number(person: Person, case: Case) -> None:

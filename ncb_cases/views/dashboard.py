@@ -26,6 +26,7 @@ from ncb_cases import permissions, selectors
 from ncb_cases.selectors.dashboard import (
     contact_staleness_for_supervisor,
     open_cases_of_user_ncb,
+    retention_reviews_due_for_supervisor,
 )
 
 RECENT_CASES = 5
@@ -97,4 +98,5 @@ def _case_panels(request, officer) -> dict:
             )[:EXPIRING_SHARES]
         ),
         "own_ncb_id": officer.ncb_id if officer else None,
+        "retention_due": retention_reviews_due_for_supervisor(user=request.user),
     }
