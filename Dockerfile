@@ -7,8 +7,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     NCB_VAR_DIR=/var/lib/ncb-thb
 
 # DejaVu: the court dossier's PDF shows names in Greek, Cyrillic and Arabic script.
+# gettext: msgfmt, which compiles the translation catalogues below.
 RUN apt-get update \
-    && apt-get install --yes --no-install-recommends fonts-dejavu-core \
+    && apt-get install --yes --no-install-recommends fonts-dejavu-core gettext \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -20,10 +21,12 @@ COPY ncb_cases ./ncb_cases
 COPY reports ./reports
 COPY templates ./templates
 COPY static ./static
+COPY locale ./locale
 COPY manage.py ./
 RUN pip install . \
     && useradd --system --uid 10001 --home /var/lib/ncb-thb --create-home ncb \
     && SECRET_KEY=build-only-collectstatic python manage.py collectstatic --noinput \
+    && SECRET_KEY=build-only-compilemessages python manage.py compilemessages \
     && chown -R ncb /var/lib/ncb-thb
 
 USER ncb

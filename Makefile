@@ -9,14 +9,28 @@ PORT ?= 8000
 # The local demo: DEBUG on, MFA off (said at start-up), SQLite and the embedded broker.
 DEMO_ENV := DEBUG=1 NCB_REQUIRE_MFA=0
 
-.PHONY: install run test lint format bench clean demo-exchange
+# The translation catalogues: the .po files are committed, their compiled .mo files are not;
+# each .mo is rebuilt (what `manage.py compilemessages` runs) only when its .po changed.
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+.PHONY: install run test lint format bench clean demo-exchange messages
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(INSTALLED)
 
-install: $(INSTALLED)
+%.mo: %.po
+	msgfmt --check-format -o $@ $<
+
+install: $(INSTALLED) $(MO_FILES)
+
+# Refresh the catalogues from the code and templates (then translate, then `make install`).
+messages: install
+	$(DEMO_ENV) $(BIN)/python manage.py makemessages -l ar -l es -l fr --no-obsolete \
+		--ignore='.venv/*' --ignore='var/*' --ignore='tests/*' --ignore='bench/*' \
+		--ignore='static/*'
 
 run: install
 	@mkdir -p var
