@@ -483,6 +483,9 @@ def _cases(rng, size: DatasetSize, ncbs, editors, loader: _Loader) -> list[_Case
                 rng.choice("1234"),
                 False,
                 _add_years(created_at.date(), 5),
+                # As migration ncb_cases 0006 sets it for existing cases: the last change.
+                updated_at.date(),
+                "ACTIVE",
                 creator,
                 created_at,
                 updated_at,
@@ -513,6 +516,8 @@ def _cases(rng, size: DatasetSize, ncbs, editors, loader: _Loader) -> list[_Case
             "information_accuracy",
             "minor_data_present",
             "retention_review_on",
+            "retention_basis_on",
+            "retention_state",
             "created_by_id",
             "created_at",
             "updated_at",
