@@ -1,14 +1,20 @@
 """Log hygiene: what the main flows log names requests, users and objects, never a victim's
 name, a document number, a password or a token; and no input can forge a log line."""
 
+import base64
 import json
 import logging
 
 import pytest
+from django.core.cache import cache
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.test import APIClient
+from rest_framework.throttling import ScopedRateThrottle
 
 from contacts.services import api_token_create
 from ncb_cases.log_context import JsonFormatter, PlainFormatter, RequestContextFilter
 from ncb_cases.models import Person
+from tests.contacts.mfa.helpers import PASSWORD, allow_next_code, code_now, password_only_client
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +92,62 @@ def test_the_main_flows_log_no_personal_data_nor_secret(
     logged = "\n".join(log_lines)
     assert log_lines, "the flows logged nothing: the capture is broken"
     for canary in (VICTIM_NAME, PASSPORT_NUMBER, PASSWORD_TRIED, raw_token, raw_token[:-4]):
+        assert canary not in logged, f"{canary!r} reached the logs"
+
+
+def _secret_forms(device) -> list[str]:
+    """Every way a TOTP secret could be written: hex (as stored), base32 (as the app takes
+    it), with and without padding, and grouped by four as the enrolment page shows it."""
+    base32 = base64.b32encode(device.bin_key).decode()
+    bare = base32.rstrip("=")
+    grouped = " ".join(bare[i : i + 4] for i in range(0, len(bare), 4))
+    return [device.key, device.key.upper(), base32, bare, bare.lower(), grouped]
+
+
+def _forget_failures(device) -> None:
+    """As if the wait after a wrong code went by (django-otp throttles the next attempt)."""
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_count=0, throttling_failure_timestamp=None, last_t=-1
+    )
+
+
+def test_mfa_enrolment_sign_in_and_the_token_endpoint_log_no_totp_secret(log_lines, officer_fr):
+    # given: the second factor enrolled through the pages
+    enrolment = password_only_client(officer_fr)
+    assert enrolment.get("/accounts/mfa/setup/").status_code == 200
+    device = TOTPDevice.objects.get(user=officer_fr)
+    wrong = f"{(int(code_now(device)) + 500_000) % 1_000_000:06d}"
+    assert enrolment.post("/accounts/mfa/setup/", {"code": wrong}).status_code == 200
+    _forget_failures(device)
+    confirmed = enrolment.post("/accounts/mfa/setup/", {"code": code_now(device)})
+    page = confirmed.content.decode()
+    recovery_codes = [item.split("</code>")[0] for item in page.split("<li><code>")[1:]]
+    assert len(recovery_codes) == 10
+    device.refresh_from_db()
+    assert device.confirmed
+    # when: signing in again with a wrong then the right code, a recovery code, and the token
+    # endpoint refused then served
+    allow_next_code(device)
+    sign_in = password_only_client(officer_fr)
+    sign_in.post("/accounts/mfa/verify/", {"code": wrong, "next": "/cases/"})
+    _forget_failures(device)
+    assert sign_in.post("/accounts/mfa/verify/", {"code": code_now(device)}).status_code == 302
+    by_recovery = password_only_client(officer_fr)
+    assert (
+        by_recovery.post("/accounts/mfa/verify/", {"code": recovery_codes[0]}).status_code == 302
+    )
+    cache.delete(ScopedRateThrottle.cache_format % {"scope": "token", "ident": "127.0.0.1"})
+    api = APIClient()
+    body = {"username": "officer_fr", "password": PASSWORD}
+    assert api.post("/api/v1/auth/token/", {**body, "otp_code": wrong}).status_code == 400
+    _forget_failures(device)
+    issued = api.post("/api/v1/auth/token/", {**body, "otp_code": code_now(device)})
+    assert issued.status_code in (200, 201), issued.content
+    raw_token = issued.json()["token"]
+    # then
+    logged = "\n".join(log_lines)
+    assert log_lines, "the flows logged nothing: the capture is broken"
+    for canary in [*_secret_forms(device), *recovery_codes, raw_token]:
         assert canary not in logged, f"{canary!r} reached the logs"
 
 
