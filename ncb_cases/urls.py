@@ -3,10 +3,10 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import APIRootView
 
+from contacts.language import language_switch
 from ncb_cases import health
 from ncb_cases.views.dashboard import dashboard
 
@@ -54,8 +54,9 @@ urlpatterns = [
     path("meetings/", include("ncb_cases.meeting_urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
-    # The language switcher must work on the login page too.
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # The language switcher must work on the login page too; signed-in officers' choice is
+    # also remembered on their membership (contacts.language).
+    path("i18n/setlang/", login_not_required(language_switch), name="set_language"),
     path("api/v1/", include(api_v1_patterns)),
 ]
 

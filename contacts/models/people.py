@@ -32,6 +32,12 @@ class Officer(models.Model):
         blank=True,
         related_name="monitors",
     )
+    # The interface language the officer last chose; applied at sign-in on any browser.
+    # NULL until they first switch (the browser's Accept-Language decides meanwhile): "never
+    # chose" is a state of its own, not an empty language code.
+    language = models.CharField(  # noqa: DJ001
+        max_length=10, choices=settings.LANGUAGES, null=True, blank=True, default=None
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
