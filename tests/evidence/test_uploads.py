@@ -153,3 +153,21 @@ def test_a_name_with_line_breaks_is_kept_on_one_line(officer_fr, item_fr):
     )
     # then
     assert evidence_file.original_name == "notes X-Injected: 1.txt"
+
+
+def test_an_api_body_announced_over_the_limit_is_refused_before_it_is_read(
+    api_client_for, officer_fr, item_fr, settings, monkeypatch
+):
+    # given
+    settings.EVIDENCE_FILE_MAX_SIZE = 1024
+
+    def never(*args, **kwargs):
+        raise AssertionError("the body was parsed")
+
+    monkeypatch.setattr("rest_framework.parsers.MultiPartParser.parse", never)
+    # when
+    response = api_upload(api_client_for(officer_fr), item_fr, b"x" * 200_000)
+    # then
+    assert response.status_code == 400
+    assert "1024 bytes" in response.json()["file"][0]
+    assert stored_files(settings) == []

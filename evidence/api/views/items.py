@@ -29,7 +29,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from evidence import dossiers, selectors, services, verification
+from evidence import dossiers, selectors, services, storage, verification
 from evidence.api.serializers import (
     CustodyEventCreateSerializer,
     CustodyEventRecordedSerializer,
@@ -102,6 +102,22 @@ def evidence_list_filters(query_params) -> dict[str, str]:
     if query_params.get("search", "").strip() and "q" not in filters:
         filters["q"] = query_params["search"]
     return filters
+
+
+# Room for the multipart envelope and the small fields around the file.
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+def _refuse_oversized_body(request) -> None:
+    """Refuse a body announced larger than the evidence file limit before reading any of it
+    (a token-authenticated script's upload is parsed only when `request.data` is read)."""
+    max_size = storage.max_size_setting()
+    try:
+        announced = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return
+    if max_size is not None and announced > max_size + MULTIPART_OVERHEAD:
+        raise ValidationError(storage.size_limit_error(max_size).message_dict)
 
 
 class OctetStreamRenderer(renderers.BaseRenderer):
@@ -288,6 +304,7 @@ class EvidenceViewSet(CaseApiViewSet):
 
     def _file_add(self, request, public_id):
         item = self._changeable(public_id)
+        _refuse_oversized_body(request)
         data = validated(EvidenceFileUploadSerializer(data=request.data))
         upload = data["file"]
         parent = None
