@@ -72,6 +72,10 @@ def test_a_follow_up_goes_to_the_recipients_of_each_delivered_message(
     assert [r["ncb_code"] for r in follow_up.document["recipients"]] == ["DE"]
     assert enqueued == [follow_up.pk]
     assert not HSTMessage.objects.filter(supersedes=undelivered_message.message_id).exists()
+    built = hst.message_compose_build(follow_up.pk)
+    assert built.status == MessageStatus.DRAFT
+    assert built.compose_error == ""
+    assert "Okafor" not in str(built.document)
 
 
 def test_the_cancel_needs_a_second_supervisor_to_approve_it(

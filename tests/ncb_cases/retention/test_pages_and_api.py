@@ -170,3 +170,21 @@ def test_the_review_list_costs_a_constant_number_of_queries(
     with django_assert_max_num_queries(6):
         response = client.get(API_LIST_URL)
     assert response.json()["count"] == 12
+
+
+def test_the_review_list_page_costs_a_constant_number_of_queries(
+    old_case, clock, officer_fr, supervisor_fr, client_for, django_assert_max_num_queries
+):
+    # given: five due cases
+    from ncb_cases import services
+
+    for number in range(4):
+        services.case_create(actor=officer_fr, data={"title": f"Fictitious case {number}"})
+    clock.move_to(LISTING_DAY)
+    retention_review_list_refresh()
+    client = client_for(supervisor_fr)
+
+    # when / then: session, user, officer, the list; whatever the number of rows
+    with django_assert_max_num_queries(12):
+        response = client.get(LIST_URL)
+    assert response.content.decode().count('/retention/"') >= 5
