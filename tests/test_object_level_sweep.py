@@ -19,7 +19,7 @@ from django.urls.resolvers import URLPattern, URLResolver
 
 from contacts.models import ApiToken, NationalCentralBureau, SubRegionalBureau
 from contacts.services import api_token_create
-from evidence.models import DossierExport, EvidenceItem
+from evidence.models import DossierExport, EvidenceFile, EvidenceItem
 from messages_hst.models import Delivery, HSTMessage, InboundMessage, TrackedRequest
 from ncb_cases.choices import AuditAction
 from ncb_cases.models import (
@@ -114,6 +114,7 @@ KNOWN_KINDS = {
     "share_id", "item_id", "dossier_id", "message_id", "inbound_id", "tracked_id",
     "delivery_id", "token_id", "action", "recipient", "asset_id", "referral_id",
     "meeting_id", "document_id", "action_item_id", "report_id", "code", "fmt", "key",
+    "file_id",
 }  # fmt: skip
 
 
@@ -161,6 +162,7 @@ def france_world(settings, tmp_path):
         "task_id": _first_id(Task.objects.filter(case__owner_ncb__code="FR")),
         "share_id": _first_id(CaseShare.objects.filter(case__owner_ncb__code="FR")),
         "item_id": _first_id(EvidenceItem.objects.filter(case__owner_ncb__code="FR")),
+        "file_id": _first_id(EvidenceFile.objects.filter(item__case__owner_ncb__code="FR")),
         "message_id": _first_id(
             HSTMessage.objects.filter(sender_ncb__code="FR"), field="message_id"
         ),
