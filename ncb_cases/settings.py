@@ -223,9 +223,10 @@ LANGUAGES = [("ar", "العربية"), ("en", "English"), ("es", "Español"), ("
 # One catalogue per language for the whole interface (`make messages` refreshes it; the
 # compiled .mo files are built by `make install`, never committed).
 LOCALE_PATHS = [BASE_DIR / "locale"]
-LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
+# Our own short date formats per language (English in ISO order): ncb_cases/formats/.
+FORMAT_MODULE_PATH = ["ncb_cases.formats"]
 USE_TZ = True
 
 # --- Static files ---------------------------------------------------------------------------

@@ -1,13 +1,20 @@
 """Languages: the switcher, each officer's remembered language (applied at sign-in and in a new
 browser), right-to-left Arabic pages and a page rendered from the compiled French catalogue."""
 
+import datetime
 import shutil
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import Client
+
+from ncb_cases import services
+from ncb_cases.choices import OffenceType
+from tests.factories import country
+from tests.ncb_cases.assets.factories import make_asset
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +203,60 @@ def test_french_page_shows_the_french_translation(compiled_catalogues, officer_f
     assert '<html lang="fr" dir="ltr">' in page
     assert "Se déconnecter" in page
     assert "Sign out" not in page
+
+
+@pytest.fixture
+def case_with_asset(officer_fr):
+    """A French case opened on 1 February 2026 holding an account of 1,234.50 EUR."""
+    country("FR")
+    case = services.case_create(
+        actor=officer_fr,
+        data={
+            "title": "Fictitious locale test case",
+            "summary": "Fictitious: only its dates and amounts matter here.",
+            "offence_type": OffenceType.THB,
+            "opened_on": datetime.date(2026, 2, 1),
+            "countries": [{"country": "FR", "role": "DESTINATION"}],
+        },
+    )
+    make_asset(officer_fr, case, estimated_value=Decimal("1234.50"), currency="EUR")
+    return case
+
+
+@pytest.mark.parametrize(
+    ("language", "opened_on"),
+    [("en", ">2026-02-01<"), ("fr", ">01/02/2026<"), ("es", ">01/02/2026<")],
+)
+def test_dates_are_shown_in_the_languages_order(
+    language, opened_on, case_with_asset, officer_fr, client_for
+):
+    # given
+    client = client_for(officer_fr)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    # when
+    response = client.get(f"/cases/{case_with_asset.public_id}/")
+
+    # then
+    page = response.content.decode()
+    assert opened_on in page
+    assert '<time datetime="2026-02-01">' in page
+
+
+@pytest.mark.parametrize(
+    ("language", "amount"),
+    [("en", ">1,234.50</span> EUR"), ("fr", ">1\N{NO-BREAK SPACE}234,50</span> EUR")],
+)
+def test_amounts_are_grouped_and_pointed_as_the_language_writes_them(
+    language, amount, case_with_asset, officer_fr, client_for
+):
+    # given
+    client = client_for(officer_fr)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    # when
+    response = client.get(f"/cases/{case_with_asset.public_id}/assets/")
+
+    # then
+    assert response.status_code == 200
+    assert amount in response.content.decode()
