@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from contacts.models import SubRegionalBureau
 from reports.choices import ReportStatus
@@ -30,7 +31,7 @@ class PeriodReport(models.Model):
     status = models.CharField(
         max_length=8, choices=ReportStatus.choices, default=ReportStatus.QUEUED
     )
-    progress = models.PositiveSmallIntegerField(default=0, help_text="percent")
+    progress = models.PositiveSmallIntegerField(default=0, help_text=_("percent"))
     progress_label = models.CharField(max_length=100, blank=True)
     pdf = models.BinaryField(null=True, blank=True, editable=False)
     sha256 = models.CharField(max_length=64, blank=True)
@@ -41,7 +42,7 @@ class PeriodReport(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="Empty when the quarterly schedule asked for it",
+        help_text=_("Empty when the quarterly schedule asked for it"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from contacts.choices import ContactRole
 from contacts.models.geography import NationalCentralBureau
@@ -53,20 +54,22 @@ class ContactPoint(models.Model):
     )
     role = models.CharField(max_length=10, choices=ContactRole.choices)
     full_name = models.CharField(max_length=150)
-    title = models.CharField(max_length=100, blank=True, help_text="Rank or function")
+    title = models.CharField(max_length=100, blank=True, help_text=_("Rank or function"))
     unit = models.CharField(max_length=150, blank=True)
-    phone = models.CharField(max_length=20, blank=True, help_text="E.164, e.g. +33 4 72 44 70 00")
-    phone_24_7 = models.CharField("24/7 phone", max_length=20, help_text="E.164")
+    phone = models.CharField(
+        max_length=20, blank=True, help_text=_("E.164, e.g. +33 4 72 44 70 00")
+    )
+    phone_24_7 = models.CharField("24/7 phone", max_length=20, help_text=_("E.164"))
     secure_email = models.EmailField("secure e-mail")
     languages = models.ManyToManyField(Language, related_name="contact_points")
-    time_zone = models.CharField(max_length=64, help_text="IANA time zone, e.g. Europe/Paris")
+    time_zone = models.CharField(max_length=64, help_text=_("IANA time zone, e.g. Europe/Paris"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="contact_designations",
-        help_text="The contact's own account on this instance, if any",
+        help_text=_("The contact's own account on this instance, if any"),
     )
     designated_from = models.DateField()
     designated_to = models.DateField(null=True, blank=True)

@@ -3,6 +3,7 @@
 from django.contrib.auth.models import Group
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from contacts.choices import MessageTransport
 
@@ -24,7 +25,7 @@ class SubRegionalBureau(models.Model):
     """A regional bureau that monitors and reports on the countries it covers."""
 
     code = models.CharField(
-        max_length=12, unique=True, help_text="HST recipient code, e.g. RB-ABJ"
+        max_length=12, unique=True, help_text=_("HST recipient code, e.g. RB-ABJ")
     )
     name = models.CharField(max_length=150, unique=True)
     city = models.CharField(max_length=100)
@@ -70,9 +71,9 @@ class NationalCentralBureau(models.Model):
 
     country = models.OneToOneField(Country, on_delete=models.PROTECT, related_name="ncb")
     code = models.CharField(
-        max_length=12, unique=True, help_text="HST code: the country's ISO alpha-2"
+        max_length=12, unique=True, help_text=_("HST code: the country's ISO alpha-2")
     )
-    name = models.CharField(max_length=150, help_text="e.g. INTERPOL Rome")
+    name = models.CharField(max_length=150, help_text=_("e.g. INTERPOL Rome"))
     address = models.TextField(blank=True)
     phone_24_7 = models.CharField("24/7 phone", max_length=20, blank=True)
     email = models.EmailField("secure e-mail", blank=True)
@@ -82,7 +83,7 @@ class NationalCentralBureau(models.Model):
     transport = models.CharField(
         max_length=10, choices=MessageTransport.choices, default=MessageTransport.LOCAL
     )
-    peer_endpoint = models.URLField(blank=True, help_text="Base URL of the NCB's own instance")
+    peer_endpoint = models.URLField(blank=True, help_text=_("Base URL of the NCB's own instance"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

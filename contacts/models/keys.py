@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from contacts.models.geography import NationalCentralBureau
 
@@ -21,7 +22,7 @@ class NCBPublicKey(models.Model):
     )
     kid = models.CharField("key id", max_length=16, editable=False)
     public_key = models.CharField(
-        max_length=43, help_text="Raw 32-byte Ed25519 public key, unpadded base64url"
+        max_length=43, help_text=_("Raw 32-byte Ed25519 public key, unpadded base64url")
     )
     note = models.CharField(max_length=200, blank=True)
     registered_at = models.DateTimeField(auto_now_add=True)

@@ -3,6 +3,7 @@ trafficking punishable, assets derived from it seizable and confiscable (ask 3).
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from contacts.choices import LegislationStatus
 from contacts.models.geography import Country
@@ -31,7 +32,7 @@ class CountryLegislation(models.Model):
         default=LegislationStatus.UNKNOWN,
     )
     source_reference = models.CharField(
-        max_length=300, blank=True, help_text="The law and its articles"
+        max_length=300, blank=True, help_text=_("The law and its articles")
     )
     source_url = models.URLField(blank=True)
     notes = models.TextField(blank=True)

@@ -5,6 +5,7 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from contacts.choices import OfficerRole
 from contacts.models.geography import NationalCentralBureau, SubRegionalBureau
@@ -96,7 +97,7 @@ class ApiToken(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
     name = models.CharField(max_length=100)
-    prefix = models.CharField(max_length=8, help_text="First characters, to recognise a token")
+    prefix = models.CharField(max_length=8, help_text=_("First characters, to recognise a token"))
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()

@@ -2,6 +2,7 @@
 re-integration (resolution, ask 5), kept per country."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from contacts.choices import SupportOrganisationKind
 from contacts.models.geography import Country
@@ -26,7 +27,7 @@ class SupportOrganisation(models.Model):
     languages = models.JSONField(default=list, blank=True)
     city = models.CharField(max_length=100, blank=True)
     address = models.TextField(blank=True)
-    phone = models.CharField(max_length=20, blank=True, help_text="E.164, e.g. +33142000000")
+    phone = models.CharField(max_length=20, blank=True, help_text=_("E.164, e.g. +33142000000"))
     phone_24_7 = models.BooleanField("reachable 24/7", default=False)
     email = models.EmailField(blank=True)
     website = models.URLField(blank=True)

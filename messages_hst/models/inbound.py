@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from contacts.models import NationalCentralBureau
 from messages_hst.choices import InboundStatus, SignatureStatus
@@ -29,10 +30,10 @@ class InboundMessage(models.Model):
         null=True,
         blank=True,
         related_name="inbound_messages",
-        help_text="Empty when the inbox could not tell whom the message was for",
+        help_text=_("Empty when the inbox could not tell whom the message was for"),
     )
     recipient_code = models.CharField(
-        max_length=12, blank=True, help_text="The recipient as the request named it"
+        max_length=12, blank=True, help_text=_("The recipient as the request named it")
     )
     sender_code = models.CharField(max_length=12, blank=True)
     sender_ncb = models.ForeignKey(

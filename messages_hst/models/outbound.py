@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from contacts.models import NationalCentralBureau
 from messages_hst.choices import MessageStatus, MessageType, Priority
@@ -36,11 +37,11 @@ class HSTMessage(models.Model):
     )
     document = models.JSONField(default=dict, blank=True)
     problems = models.JSONField(
-        default=list, blank=True, help_text="Validation problems at the last save"
+        default=list, blank=True, help_text=_("Validation problems at the last save")
     )
     compose_error = models.CharField(max_length=500, blank=True)
     system_generated = models.BooleanField(
-        default=False, help_text="RECEIPT and RESPONSE messages written by the system"
+        default=False, help_text=_("RECEIPT and RESPONSE messages written by the system")
     )
 
     # Thread, denormalised from the document for lookups.

@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Country
 from ncb_cases.choices import AssetStatus, AssetType
@@ -21,7 +22,7 @@ class Asset(models.Model):
     asset_type = models.CharField(max_length=16, choices=AssetType.choices)
     description = models.CharField(max_length=500)
     estimated_value = models.DecimalField(max_digits=15, decimal_places=2, null=True, blank=True)
-    currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217, e.g. EUR")
+    currency = models.CharField(max_length=3, blank=True, help_text=_("ISO 4217, e.g. EUR"))
     country = models.ForeignKey(
         Country, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -67,7 +68,7 @@ class AssetStatusChange(models.Model):
     to_status = models.CharField(max_length=20, choices=AssetStatus.choices)
     effective_on = models.DateField()
     legal_basis = models.CharField(max_length=300)
-    authority = models.CharField(max_length=200, help_text="e.g. Tribunal judiciaire de Paris")
+    authority = models.CharField(max_length=200, help_text=_("e.g. Tribunal judiciaire de Paris"))
     notes = models.TextField(blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -85,11 +86,11 @@ class ExchangeRate(models.Model):
     """1 `currency` = `rate` `reporting_currency`, valid from `valid_from` until the next
     rate of the same pair; an administrator maintains the table."""
 
-    currency = models.CharField(max_length=3, help_text="ISO 4217")
+    currency = models.CharField(max_length=3, help_text=_("ISO 4217"))
     reporting_currency = models.CharField(max_length=3, default="EUR")
     valid_from = models.DateField()
     rate = models.DecimalField(max_digits=18, decimal_places=8)
-    source = models.CharField(max_length=200, blank=True, help_text="e.g. ECB reference rate")
+    source = models.CharField(max_length=200, blank=True, help_text=_("e.g. ECB reference rate"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from contacts.models import NationalCentralBureau, SubRegionalBureau
 from ncb_cases.choices import MeetingKind
@@ -31,11 +32,13 @@ class Meeting(models.Model):
         null=True,
         blank=True,
         related_name="meetings",
-        help_text="The sub-regional bureau that coordinates it, if any",
+        help_text=_("The sub-regional bureau that coordinates it, if any"),
     )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
-    timezone = models.CharField(max_length=64, default="UTC", help_text="IANA, e.g. Europe/Paris")
+    timezone = models.CharField(
+        max_length=64, default="UTC", help_text=_("IANA, e.g. Europe/Paris")
+    )
     place = models.CharField(max_length=200, blank=True)
     online = models.BooleanField(default=False)
     agenda = models.TextField(blank=True)

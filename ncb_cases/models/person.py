@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from contacts.models import Country
 from ncb_cases.choices import (
@@ -74,16 +75,19 @@ class Person(models.Model):
         max_length=10,
         blank=True,
         validators=[validate_partial_date],
-        help_text="YYYY, YYYY-MM or YYYY-MM-DD",
+        help_text=gettext_lazy("YYYY, YYYY-MM or YYYY-MM-DD"),
     )
     place_of_birth = models.CharField(max_length=150, blank=True)
     country_of_birth = models.ForeignKey(
         Country, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     nationalities = models.JSONField(
-        default=list, blank=True, validators=[validate_icao_code_list], help_text="ICAO codes"
+        default=list,
+        blank=True,
+        validators=[validate_icao_code_list],
+        help_text=gettext_lazy("ICAO codes"),
     )
-    addresses = models.TextField(blank=True, help_text="One address per line")
+    addresses = models.TextField(blank=True, help_text=gettext_lazy("One address per line"))
     roles_in_process = models.JSONField(
         default=list, blank=True, validators=[CodeListValidator(RoleInProcess)]
     )
@@ -194,7 +198,7 @@ class PersonPhone(models.Model):
     """A phone number a person uses, in E.164 (indexed: "have we seen this number before?")."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="phones")
-    number = models.CharField(max_length=20, db_index=True, help_text="E.164")
+    number = models.CharField(max_length=20, db_index=True, help_text=gettext_lazy("E.164"))
     kind = models.CharField(max_length=10, choices=PhoneKind.choices, default=PhoneKind.MOBILE)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -225,7 +229,10 @@ class IdentityDocument(models.Model):
     number = models.CharField(max_length=50)
     number_normalised = models.CharField(max_length=50, editable=False)
     issuing_state = models.CharField(
-        max_length=3, blank=True, validators=[validate_icao_code], help_text="ICAO code"
+        max_length=3,
+        blank=True,
+        validators=[validate_icao_code],
+        help_text=gettext_lazy("ICAO code"),
     )
     issued_on = models.DateField(null=True, blank=True)
     expires_on = models.DateField(null=True, blank=True)

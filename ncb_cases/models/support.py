@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Country, SupportOrganisation
 from ncb_cases.choices import CourtRole, ReferralStatus, RepatriationStatus
@@ -34,7 +35,9 @@ class SupportReferral(models.Model):
     consent_given = models.BooleanField(default=False)
     consent_on = models.DateField(null=True, blank=True)
     consent_scope = models.CharField(
-        max_length=300, blank=True, help_text="What the victim agreed may be shared, and with whom"
+        max_length=300,
+        blank=True,
+        help_text=_("What the victim agreed may be shared, and with whom"),
     )
     consent_override_reason = models.TextField(blank=True)
     consent_override_by = models.ForeignKey(
