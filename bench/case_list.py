@@ -13,8 +13,9 @@ whose NCB sees about 10% of the cases (`bench.cases_data`):
 
 Requests alternate between the API and the baseline so that both see the same cache state.
 Prints a table and writes it as JSON under var/bench/. Run alone, it uses the dedicated
-database `ncb_thb_bench`; `run_scenario` also runs on whatever database Django is configured
-with (the test suite runs it on the test database at a tiny scale).
+database (`ncb_thb_bench`, or NCB_BENCH_DATABASE); `run_scenario` also runs on whatever
+database Django is configured with (the test suite runs it on the test database at a tiny
+scale).
 """
 
 from __future__ import annotations

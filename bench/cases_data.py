@@ -2,8 +2,8 @@
 
 At scale 1.0 (DESIGN.md §7, issue 3): 100,000 cases across 50 NCBs, 500,000 persons, 20,000
 shares, with each case's countries and exploitation forms, in the dedicated PostgreSQL
-database `ncb_thb_bench` (created and migrated on first use). The rows are the ones the
-services would write, loaded in bulk:
+database `ncb_thb_bench` (or NCB_BENCH_DATABASE; created and migrated on first use). The
+rows are the ones the services would write, loaded in bulk:
 
 - the guardian grants of every open share exactly as `services.case_share` writes them:
   `view_case` for the recipient NCB's group, plus `change_case` for READ_WRITE; ended shares

@@ -2,8 +2,9 @@
 
 At scale 1.0 (DESIGN.md §7, issue 4): 10,000 evidence items with 1,000,000 custody events in
 all, on cases of the case dataset (`bench.cases_data`, generated first if absent), in the
-dedicated PostgreSQL database `ncb_thb_bench`. One item, the *dossier item*, has 1,000 events
-(`EvidenceSize.dossier_events`); the others share the rest evenly.
+dedicated PostgreSQL database `ncb_thb_bench` (or NCB_BENCH_DATABASE). One item, the
+*dossier item*, has 1,000 events (`EvidenceSize.dossier_events`); the others share the rest
+evenly.
 
 The rows are the ones `evidence.services` would write, built in Python and loaded in bulk:
 
