@@ -223,10 +223,17 @@ def generate(size: DatasetSize, *, log=print) -> None:
                 f"INSERT INTO {MARKER_TABLE} (scale, label) VALUES (%s, %s)",
                 [size.cases / FULL_CASES, size.label()],
             )
+    refresh_statistics()
+
+
+def refresh_statistics() -> None:
+    """Fresh statistics and a visibility map, as autovacuum would give a live database, so the
+    planner sees the generated rows (VACUUM cannot run in a transaction, as in a test; ANALYZE
+    can)."""
+    from django.db import connection
+
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            # Fresh statistics and a visibility map, as autovacuum would give a live database
-            # (VACUUM cannot run in a transaction, as in a test; ANALYZE can).
             cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
 
 
