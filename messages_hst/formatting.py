@@ -1,7 +1,8 @@
 """The plain-text rendering of an HST message (HST.md §9): structured -> text.
 
 `render_text(message)` writes a text that an officer reads like a telex and that
-`messages_hst.parsing.parse_text` turns back into exactly the same message. The layout:
+`messages_hst.parsing.parse_text` turns back into exactly the same message. The layout (with
+English labels; rule 2 says which language the labels are in):
 
     ================================================================================
     INTERPOL RESTRICTED // RECIPIENTS ONLY // VICTIM DATA        <- banner (top and bottom)
@@ -37,13 +38,19 @@ Rules (the parser enforces every one of them):
    (`N. CASE SUMMARY`, `N. PERSONS` with sub-headings `N.M <ref>`), a `N. BODY` section for the
    body's other fields, and `N. SIGNATURE`. Blank lines appear only before headings and the
    footer. Headings are the only lines that start with a digit at column 0.
-2. Keys are the JSON keys in capitals with spaces for underscores (`family_name` ->
-   `FAMILY NAME`), so they map back one to one; schema fields come in schema order, then any
-   others (extensions `x_...`) sorted. Family names are written in capitals in the data itself
-   (the validator insists), so the rendering never changes a character.
-3. Values are typed by the schema: text as is, integers in digits, booleans YES / NO, lists of
-   codes on one line separated by ", ", other lists as numbered items `1)`, objects as indented
-   blocks. Dates and times are ISO 8601 / RFC 3339 UTC as the schema requires.
+2. Labels (headings, keys, the fixed words) are in the message's own `language`, English when
+   it has no label set (`messages_hst.labels`): in English the JSON keys in capitals with
+   spaces for underscores (`family_name` -> `FAMILY NAME`), in French, Spanish and Arabic the
+   written-out terms (`NOM DE FAMILLE`, `APELLIDOS`, `اسم العائلة`); keys without one
+   (extensions `x_...`) keep the derived form. Each language's labels map back one to one;
+   schema fields come in schema order, then any others sorted. Family names are written in
+   capitals in the data itself (the validator insists), so the rendering never changes a
+   character. Values are never translated: codes, dates and names read the same in every
+   language.
+3. Values are typed by the schema: text as is, integers in digits, booleans YES / NO (OUI /
+   NON, SÍ / NO, نعم / لا), lists of codes on one line separated by ", ", other lists as
+   numbered items `1)`, objects as indented blocks. Dates and times are ISO 8601 / RFC 3339
+   UTC as the schema requires.
 4. Escaping: a value that starts with `=` is JSON. It is used for extension fields, for values
    whose type the schema does not expect, for empty lists and objects, and for text that would
    not survive as plain lines: empty, leading or trailing spaces, a leading `=`, control or
@@ -58,6 +65,12 @@ Rules (the parser enforces every one of them):
 6. The banner (confidentiality // dissemination // VICTIM or MINOR DATA), the title line and the
    footer are derived from the message; the parser recomputes and compares them, and checks the
    SHA-256 of the canonical JSON (`signing.message_digest`) to catch any altered or lost line.
+   The title's first words name the label language (`HST FORMATTED MESSAGE`, `MESSAGE FORMATÉ
+   HST`...): the parser reads every label in that language only, then checks that it is the
+   one the message's `language` calls for.
+7. Arabic is written right to left, but the file stays plain text in logical order (label,
+   colon, value), with no direction marks: a viewer lays it out. Every label is precomposed
+   (no combining marks), so the 80-column rule counts characters, never bytes.
 
 The schema's own refinements of HST.md are listed in `messages_hst.schema`. Pure Python, no
 Django.
@@ -71,18 +84,17 @@ from functools import cache
 from typing import Any
 
 from messages_hst import codelists
+from messages_hst.labels import Vocabulary, vocabulary_for
 from messages_hst.schema import shared_schema
 from messages_hst.signing import message_digest
 
 WIDTH = 80
 RULE = "=" * WIDTH
 SOFT, CUT, BREAK = "    ", "  + ", "  | "
-FOOTER = "END OF MESSAGE"
 ENVELOPE, HANDLING, BODY, SIGNATURE = "envelope", "handling", "body", "signature"
 # Body fields with these names cannot become sections: their headings mean something else.
 RESERVED_SECTIONS = frozenset({ENVELOPE, HANDLING, BODY, SIGNATURE})
 KEY = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
-LABEL = re.compile(r"[A-Z][A-Z0-9]*(?: [A-Z0-9]+)*")
 MAX_KEY_LENGTH = 40
 
 
@@ -115,14 +127,6 @@ def message_shape() -> Shape:
         return Shape(kind if isinstance(kind, str) else "any")
 
     return compile_node(schema)
-
-
-def key_label(key: str) -> str:
-    return key.upper().replace("_", " ")
-
-
-def label_key(label: str) -> str:
-    return label.lower().replace(" ", "_")
 
 
 def is_structural(value: Any) -> bool:
@@ -165,27 +169,27 @@ def _escape(char: str) -> str:
     return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
-def plain_value(value: Any, shape: Shape) -> str | None:
+def plain_value(value: Any, shape: Shape, vocabulary: Vocabulary) -> str | None:
     """The plain text of a scalar that the schema expects here, or None (then =JSON)."""
     if shape.kind == "string" and isinstance(value, str) and is_plain_text(value):
         return value
     if shape.kind == "integer" and isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if shape.kind == "boolean" and isinstance(value, bool):
-        return "YES" if value else "NO"
+        return vocabulary.words["yes" if value else "no"]
     return None
 
 
-def value_text(value: Any, shape: Shape) -> str:
-    plain = plain_value(value, shape)
+def value_text(value: Any, shape: Shape, vocabulary: Vocabulary) -> str:
+    plain = plain_value(value, shape, vocabulary)
     return plain if plain is not None else "=" + json_text(value)
 
 
-def inline_list(value: list, item_shape: Shape) -> str | None:
+def inline_list(value: list, item_shape: Shape, vocabulary: Vocabulary) -> str | None:
     """`A, B, C` when every item is a plain token (no space, no comma), else None."""
     if item_shape.kind not in ("string", "integer", "boolean"):
         return None
-    texts = [plain_value(item, item_shape) for item in value]
+    texts = [plain_value(item, item_shape, vocabulary) for item in value]
     if any(t is None or " " in t or "," in t or "\n" in t for t in texts):
         return None
     return ", ".join(texts)  # type: ignore[arg-type]
@@ -236,61 +240,68 @@ def _space_before(text: str, room: int) -> int:
 # --- Rendering -------------------------------------------------------------------------------
 
 
-def object_lines(value: dict, shape: Shape, column: int) -> list[str]:
+def object_lines(value: dict, shape: Shape, column: int, vocabulary: Vocabulary) -> list[str]:
     lines: list[str] = []
     for key in ordered_keys(value, shape):
-        child = shape.fields.get(key, ANY)
-        lines += value_lines(" " * column + key_label(key) + ":", value[key], child, column)
+        head = " " * column + vocabulary.label(key) + ":"
+        lines += value_lines(head, value[key], shape.fields.get(key, ANY), column, vocabulary)
     return lines
 
 
-def value_lines(head: str, value: Any, shape: Shape, column: int) -> list[str]:
+def value_lines(
+    head: str, value: Any, shape: Shape, column: int, vocabulary: Vocabulary
+) -> list[str]:
     """The lines of one value whose line starts with `head` (`  KEY:` or `  3)`)."""
     if shape.kind == "object" and value and is_structural(value):
-        return [head, *object_lines(value, shape, column + 2)]
+        return [head, *object_lines(value, shape, column + 2, vocabulary)]
     if shape.kind == "array" and value and isinstance(value, list) and shape.items:
-        inline = inline_list(value, shape.items)
+        inline = inline_list(value, shape.items, vocabulary)
         if inline is not None:
             return wrap(head + " ", inline, column)
         lines = [head]
         for number, item in enumerate(value, start=1):
-            lines += item_lines(number, item, shape.items, column + 2)
+            lines += item_lines(number, item, shape.items, column + 2, vocabulary)
         return lines
-    return wrap(head + " ", value_text(value, shape), column)
+    return wrap(head + " ", value_text(value, shape, vocabulary), column)
 
 
-def item_lines(number: int, item: Any, shape: Shape, column: int) -> list[str]:
+def item_lines(
+    number: int, item: Any, shape: Shape, column: int, vocabulary: Vocabulary
+) -> list[str]:
     marker = f"{number}) "
     if shape.kind == "object" and item and is_structural(item):
-        lines = object_lines(item, shape, column + len(marker))
+        lines = object_lines(item, shape, column + len(marker), vocabulary)
         lines[0] = " " * column + marker + lines[0][column + len(marker) :]
         return lines
-    return value_lines(" " * column + marker.rstrip(), item, shape, column)
+    return value_lines(" " * column + marker.rstrip(), item, shape, column, vocabulary)
 
 
-def banner(message: Mapping[str, Any]) -> str:
+def banner(message: Mapping[str, Any], vocabulary: Vocabulary) -> str:
+    """Confidentiality // dissemination // VICTIM or MINOR DATA, in the rendering's words."""
+    words = vocabulary.words
     handling = message.get(HANDLING)
     handling = handling if isinstance(handling, dict) else {}
     level, spread = handling.get("confidentiality_level"), handling.get("dissemination")
     parts = [
-        level.replace("_", " ") if level in codelists.CONFIDENTIALITY_LEVELS else "UNMARKED",
-        spread.replace("_", " ") if spread in codelists.DISSEMINATION else "DISSEMINATION UNSET",
+        words[level] if level in codelists.CONFIDENTIALITY_LEVELS else words["unmarked"],
+        words[spread] if spread in codelists.DISSEMINATION else words["dissemination_unset"],
     ]
     if handling.get("minor_data_present") is True:
-        parts.append("MINOR DATA")
+        parts.append(words["minor_data"])
     elif handling.get("victim_data_present") is True:
-        parts.append("VICTIM DATA")
+        parts.append(words["victim_data"])
     return " // ".join(parts)
 
 
-def title(message: Mapping[str, Any]) -> str:
+def title(message: Mapping[str, Any], vocabulary: Vocabulary) -> str:
     def token(key: str) -> str:
         value = message.get(key)
         plain = isinstance(value, str) and re.fullmatch(r"[A-Z0-9._]{1,20}", value)
         return value if plain else "?"
 
-    kind, priority = token("message_type"), token("priority")
-    return f"HST FORMATTED MESSAGE {token('hst_version')} / {kind} / PRIORITY {priority}"
+    phrase, version = vocabulary.words["title"], token("hst_version")
+    kind, priority = token("message_type"), vocabulary.label("priority") + " " + token("priority")
+    return f"{phrase} {version} / {kind} / {priority}"
 
 
 def footer_id(message: Mapping[str, Any]) -> str:
@@ -298,19 +309,20 @@ def footer_id(message: Mapping[str, Any]) -> str:
     return value if isinstance(value, str) and re.fullmatch(r"[0-9A-Za-z-]{1,64}", value) else "-"
 
 
-def item_label(item: dict) -> str:
-    """The sub-heading after `N.M`: the entity's ref, or what a relationship says."""
-    label = _item_label(item)
+def item_label(item: dict, vocabulary: Vocabulary) -> str:
+    """The sub-heading after `N.M`: the entity's ref, a route leg's number, or what a
+    relationship says."""
+    label = _item_label(item, vocabulary)
     return label if len(label) <= 60 else ""
 
 
-def _item_label(item: dict) -> str:
+def _item_label(item: dict, vocabulary: Vocabulary) -> str:
     token = re.compile(r"[A-Z][A-Z0-9_]{0,39}")
     for key in ("ref", "id", "request_ref"):
         if isinstance(item.get(key), str) and token.fullmatch(item[key]):
             return item[key]
     if isinstance(item.get("seq"), int) and not isinstance(item["seq"], bool):
-        return f"LEG {item['seq']}"
+        return f"{vocabulary.words['leg']} {item['seq']}"
     parts = [item.get(k) for k in ("source_ref", "type", "target_ref")]
     if all(isinstance(p, str) and token.fullmatch(p) for p in parts):
         return " ".join(parts)  # type: ignore[arg-type]
@@ -357,39 +369,46 @@ def render_text(message: dict, *, digest: str | None = None) -> str:
         raise ValueError("an HST message is a JSON object whose keys are snake_case names")
     shape = message_shape()
     digest = digest or message_digest(message)
-    top = [RULE, banner(message), RULE]
-    lines = [*top, title(message)]
+    vocabulary = vocabulary_for(message)
+    top = [RULE, banner(message, vocabulary), RULE]
+    lines = [*top, title(message, vocabulary)]
     number = 0
 
     def section(name: str) -> None:
         nonlocal number
         number += 1
-        lines.extend(["", f"{number}. {key_label(name)}"])
+        lines.extend(["", f"{number}. {vocabulary.label(name)}"])
 
     envelope = {k: v for k, v in message.items() if not sectioned(message, k)}
     section(ENVELOPE)
-    lines.extend(object_lines(envelope, shape, 0))
+    lines.extend(object_lines(envelope, shape, 0, vocabulary))
     if sectioned(message, HANDLING):
         section(HANDLING)
-        lines.extend(object_lines(message[HANDLING], shape.fields[HANDLING], 0))
+        lines.extend(object_lines(message[HANDLING], shape.fields[HANDLING], 0, vocabulary))
     if sectioned(message, BODY):
         body, body_shape = message[BODY], shape.fields[BODY]
         leftovers, sections = body_sections(body, body_shape)
         if leftovers:
             section(BODY)
-            lines.extend(object_lines({k: body[k] for k in leftovers}, body_shape, 0))
+            lines.extend(object_lines({k: body[k] for k in leftovers}, body_shape, 0, vocabulary))
         for key, kind in sections:
             section(key)
             child = body_shape.fields[key]
             if kind == "object":
-                lines.extend(object_lines(body[key], child, 0))
+                lines.extend(object_lines(body[key], child, 0, vocabulary))
                 continue
             for index, item in enumerate(body[key], start=1):
-                label = item_label(item)
+                label = item_label(item, vocabulary)
                 lines.append(f"{number}.{index}" + (f" {label}" if label else ""))
-                lines.extend(object_lines(item, child.items or ANY, 0))
+                lines.extend(object_lines(item, child.items or ANY, 0, vocabulary))
     if sectioned(message, SIGNATURE):
         section(SIGNATURE)
-        lines.extend(object_lines(message[SIGNATURE], shape.fields[SIGNATURE], 0))
-    lines += ["", FOOTER, f"MESSAGE ID: {footer_id(message)}", f"SHA-256: {digest}", *top]
+        lines.extend(object_lines(message[SIGNATURE], shape.fields[SIGNATURE], 0, vocabulary))
+    lines += [
+        "",
+        vocabulary.words["footer"],
+        f"{vocabulary.label('message_id')}: {footer_id(message)}",
+        f"SHA-256: {digest}",
+        *top,
+    ]
     return "\n".join(lines) + "\n"

@@ -4,7 +4,13 @@
 rules are described in `messages_hst.formatting`; this module enforces all of them and stops at
 the first departure with a `TextFormatError` that names the line. Finally it recomputes the
 banner, title and footer and checks the SHA-256 of the canonical JSON, so an altered, added or
-lost line is caught even where the layout alone cannot tell. Pure Python, no Django.
+lost line is caught even where the layout alone cannot tell.
+
+Labels: the title line's first words say which language the labels are in (English, French,
+Spanish or Arabic, `messages_hst.labels`); every heading and key is then read in that language
+only, so a text whose labels mix two languages is refused at the first foreign label. Once the
+message is read, its own `language` must call for the same labels (`labels.vocabulary_for`).
+Pure Python, no Django.
 """
 
 import json
@@ -17,9 +23,7 @@ from messages_hst.formatting import (
     BREAK,
     CUT,
     ENVELOPE,
-    FOOTER,
     HANDLING,
-    LABEL,
     RESERVED_SECTIONS,
     RULE,
     SIGNATURE,
@@ -28,9 +32,16 @@ from messages_hst.formatting import (
     banner,
     footer_id,
     item_label,
-    label_key,
     message_shape,
     title,
+)
+from messages_hst.labels import (
+    ENGLISH,
+    LABELS,
+    VOCABULARIES,
+    Vocabulary,
+    vocabulary_for,
+    vocabulary_of_title,
 )
 from messages_hst.signing import message_digest
 
@@ -54,13 +65,19 @@ def _reject_constant(name: str) -> Any:
 
 
 class _Lines:
-    """The text's lines and a cursor; line numbers in errors are 1-based."""
+    """The text's lines, a cursor, and the vocabulary its labels are read in (the title's);
+    line numbers in errors are 1-based."""
 
     def __init__(self, text: str) -> None:
         self.lines = text.replace("\r\n", "\n").split("\n")
         if self.lines and self.lines[-1] == "":
             self.lines.pop()
         self.index = 0
+        self.vocabulary: Vocabulary = ENGLISH
+
+    @property
+    def footer(self) -> str:
+        return self.vocabulary.words["footer"]
 
     def peek(self) -> str | None:
         return self.lines[self.index] if self.index < len(self.lines) else None
@@ -92,22 +109,27 @@ def parse_text(text: str) -> dict[str, Any]:
     cursor.take()
     cursor.expect(RULE, "the banner rule of 80 '='")
     title_at = cursor.index
-    cursor.take()
+    vocabulary = vocabulary_of_title(cursor.take())
+    if vocabulary is None:
+        phrases = " / ".join(repr(v.words["title"]) for v in VOCABULARIES.values())
+        raise cursor.error(f"the title line should start with one of {phrases}", title_at)
+    cursor.vocabulary = vocabulary
 
     shape = message_shape()
     message: dict[str, Any] = {}
     expected_number = 1
     cursor.skip_blank()
-    while cursor.peek() != FOOTER:
+    while cursor.peek() != cursor.footer:
         at = cursor.index
         heading = _HEADING.fullmatch(cursor.take() or "")
-        if not heading or not LABEL.fullmatch(heading.group(2)):
-            raise cursor.error("expected a section heading such as '2. HANDLING'", at)
+        example = f"'2. {vocabulary.label(HANDLING)}'"
+        if not heading:
+            raise cursor.error(f"expected a section heading such as {example}", at)
+        name = _key(cursor, heading.group(2), at, f"expected a section heading such as {example}")
         if int(heading.group(1)) != expected_number:
             raise cursor.error(f"section {expected_number} expected here; is one missing?", at)
-        name = label_key(heading.group(2))
         if expected_number == 1 and name != ENVELOPE:
-            raise cursor.error("the first section is 1. ENVELOPE", at)
+            raise cursor.error(f"the first section is 1. {vocabulary.label(ENVELOPE)}", at)
         _parse_section(cursor, message, name, expected_number, shape, at)
         expected_number += 1
         cursor.skip_blank()
@@ -123,13 +145,21 @@ def parse_text(text: str) -> dict[str, Any]:
     if cursor.peek() is not None:
         raise cursor.error("nothing may follow the closing banner")
 
-    expected_banner = banner(message)
+    if vocabulary_for(message) is not vocabulary:
+        language = message.get("language")
+        declared = f"language {language!r}" if isinstance(language, str) else "no language"
+        raise cursor.error(
+            f"the labels are in {vocabulary.name} (as the title says), but a message with "
+            f"{declared} is rendered with labels in {vocabulary_for(message).name}",
+            title_at,
+        )
+    expected_banner = banner(message, vocabulary)
     for at in (banner_at, closing + 1):
         if cursor.lines[at] != expected_banner:
             raise cursor.error(f"the banner should read {expected_banner!r}", at)
-    if cursor.lines[title_at] != title(message):
-        raise cursor.error(f"the title should read {title(message)!r}", title_at)
-    if id_line != f"MESSAGE ID: {footer_id(message)}":
+    if cursor.lines[title_at] != title(message, vocabulary):
+        raise cursor.error(f"the title should read {title(message, vocabulary)!r}", title_at)
+    if id_line != f"{vocabulary.label('message_id')}: {footer_id(message)}":
         raise cursor.error("the footer's message id differs from the envelope's", footer_at + 1)
     match = re.fullmatch(r"SHA-256: ([0-9a-f]{64})", digest_line)
     if not match:
@@ -192,12 +222,34 @@ def _parse_entities(cursor: _Lines, number: int, shape: Shape) -> list[dict]:
         if int(sub.group(2)) != len(entities) + 1:
             raise cursor.error(f"item {number}.{len(entities) + 1} expected here", at)
         entity = _parse_object(cursor, 0, shape)
-        if (sub.group(3) or "") != item_label(entity):
-            raise cursor.error(f"the heading should read {item_label(entity)!r}", at)
+        expected = item_label(entity, cursor.vocabulary)
+        if (sub.group(3) or "") != expected:
+            raise cursor.error(f"the heading should read {expected!r}", at)
         entities.append(entity)
     if not entities:
         raise cursor.error(f"expected the sub-heading {number}.1")
     return entities
+
+
+def _key(cursor: _Lines, label: str, at: int, problem: str, *, json_value: bool = False) -> str:
+    """The key that `label` stands for in the text's language; an error naming the languages
+    it belongs to when it is another language's label, `problem` when it is no label at all.
+
+    A key without a label of its own (`x_...`) keeps its derived form, which may happen to be
+    another language's label (`SEXO`): it is read as such a key only where such a key can be,
+    as a field whose value is =JSON (`json_value`), never as a heading or a plain value."""
+    vocabulary = cursor.vocabulary
+    key = vocabulary.key(label)
+    others = [v.name for v in VOCABULARIES.values() if v is not vocabulary and label in v.keys]
+    if key is not None and (key in LABELS or json_value or not others):
+        return key
+    if others:
+        raise cursor.error(
+            f"{label!r} is a label in {' and '.join(others)}, but this text's labels are in "
+            f"{cursor.vocabulary.name} (as its title says): they cannot be mixed",
+            at,
+        )
+    raise cursor.error(problem, at)
 
 
 def _indent(line: str) -> int:
@@ -207,17 +259,22 @@ def _indent(line: str) -> int:
 def _parse_object(cursor: _Lines, column: int, shape: Shape, *, required: bool = False) -> dict:
     """The `KEY: value` entries at `column` up to the first line that is less indented."""
     result: dict[str, Any] = {}
+    if cursor.vocabulary is ENGLISH:
+        problem = "expected 'KEY: value' with the key in capitals"
+    else:
+        problem = f"expected 'KEY: value' with the key in {cursor.vocabulary.name}"
     while True:
         line = cursor.peek()
-        if not line or _indent(line) < column or line == FOOTER or line[0].isdigit():
+        if not line or _indent(line) < column or line == cursor.footer or line[0].isdigit():
             break
         at = cursor.index
         if _indent(line) > column:
             raise cursor.error("unexpected indentation")
         entry = re.fullmatch(r"([^:]*):(?: (.*))?", line[column:])
-        if not entry or not LABEL.fullmatch(entry.group(1)):
-            raise cursor.error("expected 'KEY: value' with the key in capitals")
-        key = label_key(entry.group(1))
+        if not entry:
+            raise cursor.error(problem)
+        json_value = (entry.group(2) or "").startswith("=")
+        key = _key(cursor, entry.group(1), at, problem, json_value=json_value)
         if key in result:
             raise cursor.error(f"{entry.group(1)} is given twice")
         cursor.take()
@@ -291,12 +348,13 @@ def _decode(text: str, shape: Shape, cursor: _Lines, at: int) -> Any:
         return text
     if shape.kind == "integer" and _INTEGER.fullmatch(text):
         return int(text)
-    if shape.kind == "boolean" and text in ("YES", "NO"):
-        return text == "YES"
+    yes, no = cursor.vocabulary.words["yes"], cursor.vocabulary.words["no"]
+    if shape.kind == "boolean" and text in (yes, no):
+        return text == yes
     if shape.kind == "array" and shape.items is not None and shape.items.kind != "object":
         items = text.split(", ")
         if any(not item or item.startswith("=") for item in items):
             raise cursor.error("a list on one line holds plain codes separated by ', '", at)
         return [_decode(item, shape.items, cursor, at) for item in items]
-    expected = {"integer": "a whole number", "boolean": "YES or NO", "any": "=JSON"}
+    expected = {"integer": "a whole number", "boolean": f"{yes} or {no}", "any": "=JSON"}
     raise cursor.error(f"expected {expected.get(shape.kind, 'a block')}, found {text!r}", at)

@@ -2,7 +2,8 @@
 
 The free-text fields draw from all of Unicode (no lone surrogates: they have no UTF-8 form) and
 from word salads full of things that look like the text format's own syntax (headings, markers,
-`KEY:`, a leading `=`), so that the text rendering is tested where it could break.
+`KEY:`, a leading `=`, fixed words and labels of the four label languages), so that the text
+rendering is tested where it could break.
 """
 
 import base64
@@ -30,6 +31,11 @@ TRICKY_WORDS = st.sampled_from(
         "\n",
         "\t",
         "END OF MESSAGE",
+        "FIN DU MESSAGE",
+        "NOM DE FAMILLE:",
+        "SÍ",
+        "نهاية الرسالة",
+        "اسم العائلة:",
     ]
 )
 UPPER, DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "0123456789"

@@ -518,3 +518,229 @@ def test_one_line_and_several_lines_are_judged_alike(text):
         )
     )
     assert is_plain_text(text) == by_lines
+
+
+# --- the labels in the message's language --------------------------------------------------
+
+
+def in_language(language):
+    message = request_message()
+    message["language"] = language
+    return message
+
+
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        (
+            "fr",
+            [
+                "INTERPOL RESTREINT // SERVICE DESTINATAIRE // DONNÉES DE VICTIMES",
+                "MESSAGE FORMATÉ HST 1.0 / REQUEST / PRIORITÉ URGENT",
+                "1. EN-TÊTE",
+                "4. PERSONNES",
+                "NOM DE FAMILLE: DURAND-TEST",
+                "DONNÉES DE VICTIMES PRÉSENTES: OUI",
+                "7.1 TRONÇON 1",
+                "FIN DU MESSAGE",
+            ],
+        ),
+        (
+            "es",
+            [
+                "INTERPOL RESTRINGIDO // ORGANISMO DESTINATARIO // DATOS DE VÍCTIMAS",
+                "MENSAJE NORMALIZADO HST 1.0 / REQUEST / PRIORIDAD URGENT",
+                "1. ENCABEZAMIENTO",
+                "4. PERSONAS",
+                "APELLIDOS: DURAND-TEST",
+                "CONTIENE DATOS DE VÍCTIMAS: SÍ",
+                "7.1 TRAMO 1",
+                "FIN DEL MENSAJE",
+            ],
+        ),
+        (
+            "ar",
+            [
+                "الإنتربول محدود التداول // الجهة المرسل إليها // بيانات ضحايا",
+                "رسالة بنسق HST 1.0 / REQUEST / الأولوية URGENT",
+                "1. رأس الرسالة",
+                "4. الأشخاص",
+                "اسم العائلة: DURAND-TEST",
+                "يتضمن بيانات ضحايا: نعم",
+                "7.1 المقطع 1",
+                "نهاية الرسالة",
+            ],
+        ),
+    ],
+)
+def test_a_message_renders_with_the_labels_of_its_language_and_parses_back(language, lines):
+    # given
+    message = in_language(language)
+
+    # when
+    text = round_trip(message)
+
+    # then
+    rendered = text.splitlines()
+    assert all(line in rendered for line in lines)
+    assert "FAMILY NAME: DURAND-TEST" not in rendered
+
+
+@pytest.mark.parametrize("language", ["fr", "es", "ar"])
+def test_numbering_dates_codes_and_the_digest_do_not_change_with_the_language(language):
+    # given
+    english, message = request_message(), in_language(language)
+
+    # when
+    lines, english_lines = render_text(message).splitlines(), render_text(english).splitlines()
+
+    # then: 80 characters (not bytes) a line, the same numbered headings, the same values
+    assert max(len(line) for line in lines) <= WIDTH
+    numbering = [line.split(" ")[0] for line in lines if line[:1].isdigit()]
+    assert numbering == [line.split(" ")[0] for line in english_lines if line[:1].isdigit()]
+    assert lines[-4] == f"SHA-256: {message_digest(message)}"
+    assert lines[-5].endswith(f": {message['message_id']}")
+    assert lines.count(lines[-5]) == 2  # the footer's id line reads as the envelope's
+    for value in (": 2025-03-14T09:30:00Z", ": INTERPOL_RESTRICTED", ": RECRUITER, ORGANISER"):
+        assert any(line.endswith(value) for line in lines)
+
+
+def test_the_80_columns_are_counted_in_characters_not_bytes():
+    # given: an Arabic summary of 70 letters, 140 bytes in UTF-8
+    message = in_language("ar")
+    message["body"]["case_summary"]["summary"] = "ب" * 70
+
+    # when
+    lines = round_trip(message).splitlines()
+
+    # then: one line (label, colon, space, 70 letters), not wrapped
+    summary = next(line for line in lines if line.endswith("ب" * 70))
+    assert summary == "الملخص: " + "ب" * 70
+    assert len(summary) <= WIDTH < len(summary.encode())
+
+
+def test_a_language_without_labels_renders_english_labels():
+    # given
+    message = in_language("de")
+
+    # when
+    text = round_trip(message)
+
+    # then: the English text but for the language itself (and so the digest)
+    english = render_text(request_message()).splitlines()
+    differing = [
+        pair for pair in zip(text.splitlines(), english, strict=True) if pair[0] != pair[1]
+    ]
+    assert differing == [
+        ("LANGUAGE: de", "LANGUAGE: en"),
+        (f"SHA-256: {message_digest(message)}", f"SHA-256: {message_digest(request_message())}"),
+    ]
+
+
+def test_a_message_whose_key_would_read_as_a_label_is_rendered_in_english():
+    # given: `pays` is no schema key, but PAYS is the French label of `country`
+    message = in_language("fr")
+    message["x_partner"] = {"pays": "FR"}
+    message["body"]["persons"][0]["pays"] = "FR"
+
+    # when
+    text = round_trip(message)
+
+    # then
+    assert 'PAYS: ="FR"' in text.splitlines()
+    assert "HST FORMATTED MESSAGE 1.0 / REQUEST / PRIORITY URGENT" in text.splitlines()
+
+
+def french_lines():
+    return render_text(in_language("fr")).splitlines()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        (
+            "NOM DE FAMILLE: DURAND-TEST",
+            "FAMILY NAME: DURAND-TEST",
+            "'FAMILY NAME' is a label in English, but this text's labels are in French",
+        ),
+        (
+            "4. PERSONNES",
+            "4. PERSONAS",
+            "'PERSONAS' is a label in Spanish, but this text's labels are in French",
+        ),
+        ("QUALITÉ: SUSPECT", "الصفة: SUSPECT", "is a label in Arabic, but"),
+        (
+            "  ORIENTATION VERS L'ASSISTANCE: OUI",
+            "  ORIENTATION VERS L'ASSISTANCE: YES",
+            "OUI or NON",
+        ),
+        ("SEXE: F", "SEXO: F", "'SEXO' is a label in Spanish, but"),
+        ("SEXE: F", "sexe: F", "expected 'KEY: value' with the key in French"),
+    ],
+)
+def test_a_text_whose_labels_mix_two_languages_is_refused(old, new, says):
+    # given
+    lines = french_lines()
+    number = edit(lines, old, new)
+
+    # when
+    error = parse_error(lines)
+
+    # then
+    assert says in str(error)
+    assert error.line == number
+
+
+def test_a_french_label_in_an_english_text_is_refused():
+    # given
+    lines = golden_lines()
+    number = edit(lines, "FAMILY NAME: DURAND-TEST", "NOM DE FAMILLE: DURAND-TEST")
+
+    # when
+    error = parse_error(lines)
+
+    # then
+    assert "'NOM DE FAMILLE' is a label in French, but this text's labels are in English" in str(
+        error
+    )
+    assert error.line == number
+
+
+def test_a_key_without_a_label_that_reads_as_another_languages_label_round_trips():
+    # given: `sexo` is no schema key; SEXO is the Spanish label of `sex`, not a French one
+    message = in_language("fr")
+    message["body"]["persons"][0]["sexo"] = "M"
+
+    # when
+    text = round_trip(message)
+
+    # then: written in its derived form, its value as =JSON, as every key without a label
+    assert 'SEXO: ="M"' in text.splitlines()
+    assert "MESSAGE FORMATÉ HST 1.0 / REQUEST / PRIORITÉ URGENT" in text.splitlines()
+
+
+def test_a_text_in_other_labels_than_its_message_language_calls_for_is_refused():
+    # given: French labels, but the envelope says Spanish
+    lines = french_lines()
+    edit(lines, "LANGUE: fr", "LANGUE: es")
+
+    # when
+    error = parse_error(lines)
+
+    # then
+    assert "labels are in French" in str(error)
+    assert "language 'es' is rendered with labels in Spanish" in str(error)
+    assert error.line == 4
+
+
+def test_a_title_in_no_known_language_is_refused():
+    # given
+    lines = golden_lines()
+    lines[3] = "HST-NACHRICHT 1.0 / REQUEST / PRIORITÄT URGENT"
+
+    # when
+    error = parse_error(lines)
+
+    # then
+    assert "the title line should start with one of 'HST FORMATTED MESSAGE'" in str(error)
+    assert error.line == 4

@@ -10,6 +10,7 @@ MODULES = [
     "messages_hst.mrz",
     "messages_hst.validation",
     "messages_hst.signing",
+    "messages_hst.labels",
     "messages_hst.formatting",
     "messages_hst.parsing",
 ]

@@ -2,11 +2,14 @@
 
 import random
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from messages_hst.formatting import WIDTH, render_text
+from messages_hst.labels import ENGLISH, VOCABULARIES
 from messages_hst.parsing import parse_text
+from messages_hst.signing import message_digest
 from messages_hst.validation import schema_problems
 from ncb_cases.canonical import canonical_json
 from tests.messages_hst.examples import request_message
@@ -17,6 +20,9 @@ BOUNDED = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+# The four label languages and one without labels (English labels): 5 x 15 examples.
+LANGUAGES = ["ar", "en", "es", "fr", "de"]
+PER_LANGUAGE = settings(BOUNDED, max_examples=15)
 
 
 def shuffled(value, rng):
@@ -30,10 +36,12 @@ def shuffled(value, rng):
     return value
 
 
-@BOUNDED
-@given(messages(), st.randoms(use_true_random=False))
-def test_generated_messages_round_trip_through_the_text(message, rng):
+@pytest.mark.parametrize("language", LANGUAGES)
+@PER_LANGUAGE
+@given(message=messages(), rng=st.randoms(use_true_random=False))
+def test_generated_messages_round_trip_through_the_text(language, message, rng):
     # given
+    message["language"] = language
     assert schema_problems(message) == []
 
     # when
@@ -48,6 +56,8 @@ def test_generated_messages_round_trip_through_the_text(message, rng):
     lines = text.split("\n")
     assert all(len(line) <= WIDTH and line == line.rstrip() for line in lines)
     assert lines[:3] == lines[-4:-1]
+    assert lines[3].startswith(VOCABULARIES.get(language, ENGLISH).words["title"] + " ")
+    assert lines[-5] == f"SHA-256: {message_digest(message)}"
 
 
 @BOUNDED

@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from messages_hst.choices import AttemptOutcome
+from messages_hst.parsing import parse_text
 from messages_hst.transports import (
     GatewayTransport,
     LocalTransport,
@@ -184,10 +185,10 @@ def test_a_refusal_carries_the_peers_problem_codes(ncb_fr, ncb_de):
 # --- gateway ----------------------------------------------------------------------------
 
 
-def gateway_delivery(ncb_fr, ncb_de):
+def gateway_delivery(ncb_fr, ncb_de, **document):
     ncb_de.transport = "gateway"
     ncb_de.save(update_fields=["transport"])
-    message = dispatched_message(ncb_fr)
+    message = dispatched_message(ncb_fr, **document)
     return message.deliveries.select_related("message", "recipient_ncb").get()
 
 
@@ -210,6 +211,23 @@ def test_the_gateway_drops_the_signed_json_and_its_rendering(ncb_fr, ncb_de, tmp
         f"{message.message_id}.json",
         f"{message.message_id}.txt",
     ]  # no temporary file left behind
+
+
+def test_the_gateway_rendering_is_in_the_message_language_and_parses_back(
+    ncb_fr, ncb_de, tmp_path
+):
+    # given a message written in French
+    delivery = gateway_delivery(ncb_fr, ncb_de, language="fr")
+    signed = bytes(delivery.message.signed_bytes)
+
+    # when
+    GatewayTransport(root=tmp_path).send(delivery, signed)
+
+    # then: French labels, read back into exactly the signed message
+    text = (tmp_path / "DE" / f"{delivery.message.message_id}.txt").read_text(encoding="utf-8")
+    assert "MESSAGE FORMATÉ HST 1.0 / REQUEST / PRIORITÉ URGENT" in text.splitlines()
+    assert f"SHA-256: {delivery.message.digest}" in text.splitlines()
+    assert parse_text(text) == json.loads(signed)
 
 
 def test_the_gateway_folder_comes_from_the_setting(ncb_fr, ncb_de, settings, tmp_path):

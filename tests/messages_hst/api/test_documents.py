@@ -141,6 +141,26 @@ def test_the_rendering_of_a_draft_is_made_on_the_fly_even_for_a_text_client(
     assert f"MESSAGE ID: {draft_fr.message_id}" in text
 
 
+def test_the_rendering_speaks_the_message_language_not_the_reader_one(
+    draft_fr, officer_fr, api_client_for, message_url
+):
+    # given a draft written in French, read by a client asking for Spanish
+    draft_fr.document = {**draft_fr.document, "language": "fr"}
+    draft_fr.save(update_fields=["document"])
+
+    # when
+    response = api_client_for(officer_fr).get(
+        message_url(draft_fr, "rendering"), HTTP_ACCEPT="text/plain", HTTP_ACCEPT_LANGUAGE="es"
+    )
+
+    # then
+    lines = response.content.decode().splitlines()
+    assert response.status_code == 200
+    assert "MESSAGE FORMATÉ HST 1.0 / REQUEST / PRIORITÉ URGENT" in lines
+    assert f"IDENTIFIANT DU MESSAGE: {draft_fr.message_id}" in lines
+    assert "FIN DU MESSAGE" in lines
+
+
 def test_a_rendering_you_may_not_see_is_a_404_even_for_a_text_client(
     draft_fr, officer_de, api_client_for, message_url
 ):
