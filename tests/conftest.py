@@ -1,7 +1,9 @@
 """The cast of named users shared by every test: their names say what they can see."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from contacts.choices import OfficerRole
 from tests.factories import (
@@ -20,6 +22,15 @@ pytest_plugins = ["tests.ncb_cases.sqlite_audit_flush"]
 def _fast_password_hashing(settings):
     # PBKDF2 costs about half a second per user; tests check behaviour, not hashing strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language_per_test():
+    # A request in French (the officer's language, the switcher) leaves French active in the
+    # thread; a later test rendering a template outside a request would then read French.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
