@@ -163,6 +163,9 @@ def test_register_key_for_an_unknown_ncb_names_the_code(ncb_de):
         PARTNER_KEY + "=",
         "-----BEGIN PUBLIC KEY-----",
     ],
+    # The partner key is generated per run: named ids keep the collection the same in every
+    # xdist worker.
+    ids=["not-a-key", "one-character-short", "padded", "pem-header"],
 )
 def test_register_key_refuses_a_malformed_key_on_one_line(ncb_de, malformed):
     # when / then
