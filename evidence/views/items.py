@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from evidence import selectors, services
+from evidence import downloads, selectors, services
 from evidence.choices import RELEASE_ACTIONS, CustodyAction, EvidenceState
 from evidence.forms import (
     CustodyActionForm,
@@ -32,7 +32,7 @@ from evidence.forms import (
     EvidenceItemForm,
 )
 from evidence.models import CustodyEvent, EvidenceItem
-from ncb_cases import attachments, permissions
+from ncb_cases import permissions
 from ncb_cases import selectors as case_selectors
 from ncb_cases.audit import request_ip
 from ncb_cases.models import Case
@@ -374,17 +374,6 @@ def file_upload(request, item_id):
 def file_download(request, item_id, file_id):
     """A file's content, only as an attachment of its sniffed type; each download is audited
     as an export. Missing, forbidden or of another item: the same 404."""
-    evidence_file = selectors.evidence_file_get_for_user(user=request.user, file_id=file_id)
-    if evidence_file.item.public_id != item_id:
-        raise Http404
-    try:
-        handle = services.evidence_file_open(
-            actor=request.user, evidence_file=evidence_file, ip=request_ip(request)
-        )
-    except FileNotFoundError:
-        raise Http404 from None
-    return attachments.attachment_response(
-        handle,
-        filename=evidence_file.original_name or f"{evidence_file.sha256[:16]}.bin",
-        media_type=evidence_file.media_type,
+    return downloads.evidence_file_response(
+        user=request.user, item_id=item_id, file_id=file_id, ip=request_ip(request)
     )

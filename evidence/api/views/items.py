@@ -29,7 +29,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from evidence import dossiers, selectors, services, storage, verification
+from evidence import dossiers, downloads, selectors, services, storage, verification
 from evidence.api.serializers import (
     CustodyEventCreateSerializer,
     CustodyEventRecordedSerializer,
@@ -46,7 +46,6 @@ from evidence.api.serializers import (
 )
 from evidence.choices import EvidenceKind, EvidenceState
 from evidence.models import EvidenceItem
-from ncb_cases import attachments
 from ncb_cases import selectors as case_selectors
 from ncb_cases.api.schema import (
     DETAIL_ERRORS,
@@ -57,7 +56,6 @@ from ncb_cases.api.schema import (
     path_id,
 )
 from ncb_cases.api.views._common import CaseApiViewSet, validated
-from ncb_cases.selectors._common import as_uuid
 
 ITEM_ID = path_id("public_id", _("evidence item"))
 FILE_ID = path_id("file_id", _("evidence file"))
@@ -358,19 +356,8 @@ class EvidenceViewSet(CaseApiViewSet):
         renderer_classes=[renderers.JSONRenderer, OctetStreamRenderer],
     )
     def file_download(self, request, public_id, file_id):
-        evidence_file = selectors.evidence_file_get_for_user(user=request.user, file_id=file_id)
-        if evidence_file.item.public_id != as_uuid(public_id):
-            raise Http404
-        try:
-            handle = services.evidence_file_open(
-                actor=request.user, evidence_file=evidence_file, ip=self.ip
-            )
-        except FileNotFoundError:
-            raise Http404 from None
-        return attachments.attachment_response(
-            handle,
-            filename=evidence_file.original_name or f"{evidence_file.sha256[:16]}.bin",
-            media_type=evidence_file.media_type,
+        return downloads.evidence_file_response(
+            user=request.user, item_id=public_id, file_id=file_id, ip=self.ip
         )
 
     # --- Verification and dossier -------------------------------------------------------------
