@@ -8,6 +8,7 @@ type, group member role) follow the same UPPER_SNAKE convention.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # --- The case ---------------------------------------------------------------------------------
 
@@ -455,9 +456,11 @@ class RetentionState(models.TextChoices):
     """Where a case stands in INTERPOL's retention rules: kept as recorded, anonymised, or
     deleted (its shell stays for the append-only custody log and audit trail)."""
 
-    ACTIVE = "ACTIVE", _("Active")
-    ANONYMISED = "ANONYMISED", _("Anonymised")
-    DELETED = "DELETED", _("Deleted")
+    # A context of their own: the state agrees with "case" (feminine in French, masculine in
+    # Spanish), where the plain "Active" is shared with organisations and contact points.
+    ACTIVE = "ACTIVE", pgettext_lazy("case retention state", "Active")
+    ANONYMISED = "ANONYMISED", pgettext_lazy("case retention state", "Anonymised")
+    DELETED = "DELETED", pgettext_lazy("case retention state", "Deleted")
 
 
 class RetentionDecision(models.TextChoices):
