@@ -275,7 +275,9 @@ class CaseForm(ServiceErrorsMixin, forms.Form):
         label=_("Review retention on"),
         required=False,
         widget=DATE_WIDGET,
-        help_text=_("At the latest five years after the case was recorded."),
+        help_text=_(
+            "At the latest five years after the case was recorded or last substantially updated."
+        ),
     )
 
     def __init__(self, data=None, *, user, case: Case | None = None, **kwargs):

@@ -181,7 +181,10 @@ class Case(models.Model):
             created, RETENTION_REVIEW_YEARS
         ):
             errors["retention_review_on"] = [
-                _("Review at the latest %(years)s years after the case was recorded (%(day)s).")
+                _(
+                    "Review at the latest %(years)s years after the case was recorded or last "
+                    "substantially updated (%(day)s)."
+                )
                 % {
                     "years": RETENTION_REVIEW_YEARS,
                     "day": add_years(created, RETENTION_REVIEW_YEARS).isoformat(),

@@ -209,7 +209,10 @@ class CaseWriteSerializer(serializers.Serializer):
     source_reliability = CodeField(SourceReliability, required=False)
     information_accuracy = CodeField(InformationAccuracy, required=False)
     retention_review_on = serializers.DateField(
-        required=False, help_text=_("At the latest five years after the case was recorded")
+        required=False,
+        help_text=_(
+            "At the latest five years after the case was recorded or last substantially updated"
+        ),
     )
 
 
