@@ -44,13 +44,14 @@ run: install
 	$(DEMO_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT); \
 	kill 0
 
-# The suite on every core (pytest-xdist, TEST_WORKERS=0 for one process), then the integration
-# tests one at a time: they start Celery workers, second instances and private Redis servers,
-# and kill them on a schedule. Exit status 5 is pytest's "nothing selected" (PYTEST_ARGS naming
-# files of one kind only).
+# The suite on every core (pytest-xdist, TEST_WORKERS=0 for one process; an idle worker takes
+# pending tests from a busy one, so a few long browser tests do not end the run alone), then
+# the integration tests one at a time: they start Celery workers, second instances and private
+# Redis servers, and kill them on a schedule. Exit status 5 is pytest's "nothing selected"
+# (PYTEST_ARGS naming files of one kind only).
 TEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not integration" $(PYTEST_ARGS) \
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal -m "not integration" $(PYTEST_ARGS) \
 		|| { status=$$?; test $$status -eq 5 || exit $$status; }
 	$(BIN)/python -m pytest -m integration $(PYTEST_ARGS) \
 		|| { status=$$?; test $$status -eq 5 || exit $$status; }
