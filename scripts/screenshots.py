@@ -161,11 +161,24 @@ def take_screenshots(
                         page.wait_for_load_state("networkidle")
                         target = out / f"{name}-{language}-{width}.png"
                         page.screenshot(path=str(target), full_page=True)
+                        shrink_png(target)
                         saved.append(target)
                     context.close()
         finally:
             browser.close()
     return saved
+
+
+def shrink_png(path: Path) -> None:
+    """256 colours without dithering: the pages are flat colours and text, so the image looks
+    the same at a third of the size (these files are committed)."""
+    from PIL import Image  # installed with reportlab
+
+    with Image.open(path) as image:
+        palette = image.convert("RGB").quantize(
+            colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+        )
+    palette.save(path, optimize=True)
 
 
 def sign_in(page, *, base_url: str, username: str, password: str) -> None:
