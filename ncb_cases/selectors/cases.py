@@ -169,19 +169,26 @@ def case_search_for_user(*, user: User, q: str) -> QuerySet[Case]:
 
 
 def search_condition(*, user: User, q: str) -> Q | None:
-    """The `Q` of `case_search_for_user` (for adapters that combine it with other filters)."""
+    """The `Q` of `case_search_for_user` (for adapters that combine it with other filters).
+
+    Two lists of case ids, from the cases' own text and from their persons' names, each read
+    once through its trigram index (migration 0007) and probed as a hash. Written as
+    `text OR EXISTS (persons)`, the case text was tested row by row over every visible case:
+    the same for an officer, but a scan of the whole table for an administrator.
+    """
     text = (q or "").strip()
     folded = fold_text(text)
     if not text:
         return None
-    condition = (
+    by_text = Case.objects.filter(
         Q(title__icontains=text) | Q(summary__icontains=text) | Q(reference__icontains=text)
     )
+    condition = Q(pk__in=by_text.values("pk"))
     if folded:
-        matching_persons = Person.objects.filter(
-            case_id=OuterRef("pk"), search_names__contains=folded
-        ).filter(~Person.identity_protected_q() | Q(case_id__in=identity_permitted_case_ids(user)))
-        condition |= Exists(matching_persons)
+        by_name = Person.objects.filter(search_names__contains=folded).filter(
+            ~Person.identity_protected_q() | Q(case_id__in=identity_permitted_case_ids(user))
+        )
+        condition |= Q(pk__in=by_name.values("case_id"))
     return condition
 
 
