@@ -7,7 +7,8 @@ import copy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from messages_hst.validation import _validator, schema_is_valid_fast, schema_problems
+from messages_hst.validation import schema_is_valid_fast, schema_problems
+from messages_hst.validation.schema import _validator
 from tests.messages_hst.examples import BUILDERS, example
 from tests.messages_hst.strategies import JSON_VALUES, messages
 
