@@ -51,7 +51,9 @@ def _validator() -> jsonschema.Draft202012Validator:
 def _draft7(node: Any) -> Any:
     """The schema as fastjsonschema reads it (draft-07): `$ref` siblings moved under an
     `allOf` (draft-07 ignores them, 2020-12 applies them), `dependentRequired` spelled
-    `dependencies`; the constraints themselves are unchanged."""
+    `dependencies`, `const` spelled as an `enum` of one value (fastjsonschema 2.22 cannot
+    compile `const` without its detailed exceptions); the constraints themselves are
+    unchanged."""
     if isinstance(node, list):
         return [_draft7(item) for item in node]
     if not isinstance(node, dict):
@@ -65,6 +67,12 @@ def _draft7(node: Any) -> Any:
         for key, value in node.items()
         if key not in ("$schema", "$id")
     }
+    if "const" in converted:
+        only = {"enum": [converted.pop("const")]}
+        if "enum" in converted:
+            converted["allOf"] = [only, *converted.get("allOf", [])]
+        else:
+            converted.update(only)
     if "$ref" in converted and len(converted) > 1:
         converted = {
             **converted,
@@ -88,10 +96,14 @@ def _fast_check() -> Callable[[Any], Any]:
         "partial-date": lambda v: _is_partial_date(v),
         "uuid": lambda v: _is_uuid(v),
     }
+    # Without detailed exceptions: a yes/no needs no copy of the schema in every `raise`, which
+    # made the generated code 750 KB and its compilation a 50 MB peak (75 MB of a worker's
+    # resident memory for good, measured by `python -m bench memory`).
     return fastjsonschema.compile(
         {"$schema": "http://json-schema.org/draft-07/schema#", **_draft7(shared_schema())},
         formats=formats,
         use_default=False,
+        detailed_exceptions=False,
     )
 
 

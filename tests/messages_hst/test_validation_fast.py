@@ -92,6 +92,22 @@ def test_every_example_message_is_accepted_by_both():
         assert schema_is_valid_fast(message), message_type
 
 
+def test_a_constant_the_schema_fixes_is_refused_by_both():
+    # given messages differing from a valid one only in a value the schema fixes with `const`
+    # (which the fast check compiles as a one-value enum): the version, the signature's
+    # algorithm, and an INFO without the case summary its type's `if`/`then` rule requires
+    wrong_version = {**example("INFO"), "hst_version": "1.1"}
+    wrong_algorithm = example("INFO")
+    wrong_algorithm["signature"] = {"alg": "RS256", "kid": "fr-2026", "value": "A" * 86}
+    info_without_summary = example("INFO")
+    del info_without_summary["body"]["case_summary"]
+
+    for message in (wrong_version, wrong_algorithm, info_without_summary):
+        # then jsonschema names a problem and the fast check does not say valid
+        assert jsonschema_errors(message) != []
+        assert not schema_is_valid_fast(message)
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(messages())
 def test_generated_valid_messages_agree(message):
