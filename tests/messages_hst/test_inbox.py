@@ -61,6 +61,23 @@ def test_valid_message_is_stored_receipted_and_queued_for_triage(request_from_fr
     assert bytes(inbound.receipt_bytes) == outcome.receipt_bytes
 
 
+def test_the_stored_document_is_the_body_as_received_whatever_its_layout(request_from_fr):
+    # given a signed REQUEST with accented and Arabic text, posted indented and with \u escapes
+    # (not canonical: the signature is over the canonical form, so it still verifies)
+    request_from_fr["subject"] = "Réseau présumé — شبكة (fictitious)"
+    signed = keys.sign_as_instance(request_from_fr)
+    raw = json.dumps(signed, indent=2, ensure_ascii=True).encode()
+
+    # when the inbox receives it
+    outcome = receive(raw)
+
+    # then the row's document is that JSON, parsed (by the database on PostgreSQL)
+    assert outcome.http_status == 201
+    inbound = InboundMessage.objects.get()
+    assert inbound.document == json.loads(raw) == signed
+    assert inbound.subject == "Réseau présumé — شبكة (fictitious)"
+
+
 def test_receipt_is_a_valid_message_signed_by_the_recipient(request_from_fr, ncb_de):
     # given a received REQUEST
     raw = signed_bytes(request_from_fr)
