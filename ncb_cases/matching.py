@@ -27,7 +27,7 @@ from django.db.models import Prefetch, Q
 from contacts.validators import normalize_phone
 from ncb_cases.models import Case, IdentityDocument, Person, PersonPhone, Vehicle
 from ncb_cases.selectors.access import (
-    identity_permitted_case_ids,
+    identity_matchable_q,
     victim_identity_permitted,
     visible_cases,
 )
@@ -47,14 +47,6 @@ class CaseMatch:
     case_public_id: UUID
     value: str  # the matching normalised value; "" when it belongs to a protected person
     source_public_id: UUID | None = None  # our person or vehicle it is about (None: a lookup)
-
-
-def _targets_allowed(user: User, prefix: str = "") -> Q:
-    """Rows of other cases that may be matched: a non-protected person, or one in a case
-    where the user holds the victim-identity grant."""
-    return ~Person.identity_protected_q(prefix) | Q(
-        **{f"{prefix}case_id__in": identity_permitted_case_ids(user)}
-    )
 
 
 # Into plain lists (`to_attr`): Django then skips building a related manager's queryset per
@@ -120,7 +112,7 @@ def _matches(
     if phones:
         rows = (
             PersonPhone.objects.filter(number__in=list(phones), person__case__in=visible)
-            .filter(_targets_allowed(user, "person__"))
+            .filter(identity_matchable_q(user, "person__", few_rows=True))
             .values_list("number", "person__case__reference", "person__case__public_id")
             .distinct()
         )
@@ -136,7 +128,7 @@ def _matches(
             IdentityDocument.objects.filter(
                 number_normalised__in=list(documents), person__case__in=visible
             )
-            .filter(_targets_allowed(user, "person__"))
+            .filter(identity_matchable_q(user, "person__", few_rows=True))
             .values_list(
                 "number_normalised",
                 "issuing_state",
@@ -160,7 +152,7 @@ def _matches(
     if names:
         rows = (
             Person.objects.filter(name_key__in=list(names), case__in=visible)
-            .filter(_targets_allowed(user))
+            .filter(identity_matchable_q(user, few_rows=True))
             .values_list("name_key", "case__reference", "case__public_id")
             .distinct()
         )
@@ -206,7 +198,7 @@ def phone_matches_for_user(
         PersonPhone.objects.filter(
             number=number, person__case__in=_lookup_cases(user, exclude_case)
         )
-        .filter(_targets_allowed(user, "person__"))
+        .filter(identity_matchable_q(user, "person__", few_rows=True))
         .values_list("person__case__reference", "person__case__public_id")
         .distinct()
     )
@@ -225,7 +217,7 @@ def document_matches_for_user(
         return []
     documents = IdentityDocument.objects.filter(
         number_normalised=normalised, person__case__in=_lookup_cases(user, exclude_case)
-    ).filter(_targets_allowed(user, "person__"))
+    ).filter(identity_matchable_q(user, "person__", few_rows=True))
     state = (issuing_state or "").strip().upper()
     if state:
         documents = documents.filter(Q(issuing_state=state) | Q(issuing_state=""))

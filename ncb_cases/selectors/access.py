@@ -41,6 +41,7 @@ from ncb_cases.models import (
     CaseGroupObjectPermission,
     CaseShare,
     CaseUserObjectPermission,
+    Person,
 )
 
 User = AbstractBaseUser | AnonymousUser
@@ -63,6 +64,7 @@ class InSubqueryArray(Lookup):
 
 
 Case._meta.pk.register_lookup(InSubqueryArray)
+Person._meta.get_field("case").register_lookup(InSubqueryArray)
 
 
 def _group_granted_case_ids(officer: Officer, codename: str, now: datetime, access=None):
@@ -136,6 +138,22 @@ def identity_permitted_case_ids(user: User):
     if not user.is_authenticated or not user.is_active:
         return Case.objects.none().values("pk")
     return user_granted_case_ids(user, VIEW_VICTIM_IDENTITY)
+
+
+def identity_matchable_q(user: User, prefix: str = "", *, few_rows: bool = False) -> Q:
+    """Persons (through `prefix`, e.g. "person__") a search or a match of `user` may find: not
+    identity-protected, or in a case where `user` holds `view_victim_identity`.
+
+    `few_rows` for a query that probes a few rows through an index (the matches of a case's
+    own phones, documents and names): the grants are then read once, as an array (`in_ids`).
+    As `IN (subquery)` inside this OR, PostgreSQL charges the subquery again for every probe
+    and prefers to scan every person (60 ms rather than 7 ms for a case's 200 phones at 30,000
+    cases). Not for a filter over many rows (a search by name): there `= ANY(array)` compares
+    each row with every grant, where `IN (subquery)` looks it up in a hash (37 ms against 8).
+    """
+    permitted = identity_permitted_case_ids(user)
+    lookup = f"{prefix}case__in_ids" if few_rows else f"{prefix}case_id__in"
+    return ~Person.identity_protected_q(prefix) | Q(**{lookup: permitted})
 
 
 def victim_identity_permitted(*, user: User, case: Case) -> bool:

@@ -46,7 +46,7 @@ from ncb_cases.selectors.access import (
     VIEW_VICTIM_IDENTITY,
     editable_cases,
     granted_case_q,
-    identity_permitted_case_ids,
+    identity_matchable_q,
     visible_cases,
 )
 from ncb_cases.validators import fold_text
@@ -186,7 +186,7 @@ def search_condition(*, user: User, q: str) -> Q | None:
     condition = Q(pk__in=by_text.values("pk"))
     if folded:
         by_name = Person.objects.filter(search_names__contains=folded).filter(
-            ~Person.identity_protected_q() | Q(case_id__in=identity_permitted_case_ids(user))
+            identity_matchable_q(user)
         )
         condition |= Q(pk__in=by_name.values("case_id"))
     return condition

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from ncb_cases.audit import AuditedNotFound, audit_record
@@ -21,7 +21,7 @@ from ncb_cases.pseudonyms import PersonView, person_view, person_views
 from ncb_cases.selectors._common import as_uuid, denied
 from ncb_cases.selectors.access import (
     editable_cases,
-    identity_permitted_case_ids,
+    identity_matchable_q,
     victim_identity_permitted,
     visible_cases,
 )
@@ -166,5 +166,5 @@ def person_search_for_user(*, user: User, q: str) -> QuerySet[Person]:
     return (
         _persons()
         .filter(case__in=visible_cases(user), search_names__contains=folded)
-        .filter(~Person.identity_protected_q() | Q(case_id__in=identity_permitted_case_ids(user)))
+        .filter(identity_matchable_q(user))
     )
