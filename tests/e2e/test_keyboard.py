@@ -70,6 +70,11 @@ def _assert_focus_visible(page) -> None:
     assert problem is None, problem
 
 
+def _assert_focus_on(page, selector: str) -> None:
+    """The focus is on `selector` (else the message names where it is instead)."""
+    assert page.evaluate(HAS_FOCUS, selector), f"focus on {page.evaluate(FOCUSED)['describe']}"
+
+
 @pytest.fixture
 def case_fr(ncb_fr, officer_fr):
     case = CaseFactory(
@@ -95,7 +100,7 @@ def test_an_officer_signs_in_with_password_and_code_by_keyboard_alone(
     # when the officer types the username, tabs to the password, types it and presses Enter
     page.keyboard.type(officer_fr.get_username())
     page.keyboard.press("Tab")
-    assert page.evaluate(HAS_FOCUS, "#id_password"), "Tab from the username skips the password"
+    _assert_focus_on(page, "#id_password")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     # then the second step asks for the code, its field focused or the next Tab stop
@@ -128,7 +133,7 @@ def test_an_officer_opens_a_case_from_the_list_by_keyboard_alone(
     _tab_to(page, "#id_title")
     page.keyboard.type("Fictitious kitchens in Rouen (keyboard)")
     page.keyboard.press("Tab")
-    assert page.evaluate(HAS_FOCUS, "#id_summary")
+    _assert_focus_on(page, "#id_summary")
     page.keyboard.type("Fictitious test case, typed without a mouse.")
     _tab_to(page, "#id_offence_type")
     page.keyboard.type("Traff")  # type-ahead picks "Trafficking in human beings"
@@ -138,7 +143,7 @@ def test_an_officer_opens_a_case_from_the_list_by_keyboard_alone(
     _tab_to(page, "#id_countries-0-country")
     page.keyboard.type("Fra")
     page.keyboard.press("Tab")
-    assert page.evaluate(HAS_FOCUS, "#id_countries-0-role")
+    _assert_focus_on(page, "#id_countries-0-role")
     page.keyboard.press("ArrowDown")  # from "—" to the first role, "Origin"
     expect(page.locator("#id_offence_type")).to_have_value("THB")
     expect(page.locator("#id_countries-0-country")).to_have_value("FR")
@@ -199,17 +204,17 @@ def test_the_share_disclosure_opens_and_closes_by_keyboard(
     # then the form is shown, and the next Tab stop is its first field
     expect(disclosure).to_have_attribute("open", "")
     page.keyboard.press("Tab")
-    assert page.evaluate(HAS_FOCUS, "#id_share-recipient_ncb"), page.evaluate(FOCUSED)["describe"]
+    _assert_focus_on(page, "#id_share-recipient_ncb")
     _assert_focus_visible(page)
 
     # when the supervisor goes back with Shift+Tab and presses Space on the summary
     page.keyboard.press("Shift+Tab")
-    assert page.evaluate(HAS_FOCUS, "details.share-dialog > summary")
+    _assert_focus_on(page, "details.share-dialog > summary")
     page.keyboard.press("Space")
     # then the form is closed again and the focus stays on the summary
     expect(disclosure).not_to_have_attribute("open", "")
     expect(page.get_by_label("Share with")).to_be_hidden()
-    assert page.evaluate(HAS_FOCUS, "details.share-dialog > summary")
+    _assert_focus_on(page, "details.share-dialog > summary")
 
 
 def test_the_network_graph_shows_and_clears_an_item_by_keyboard(
@@ -227,7 +232,7 @@ def test_the_network_graph_shows_and_clears_an_item_by_keyboard(
     first = page.evaluate("() => document.activeElement.getAttribute('aria-label')")
     page.keyboard.press("ArrowRight")
     second = page.evaluate("() => document.activeElement.getAttribute('aria-label')")
-    assert page.evaluate(HAS_FOCUS, ".network__node")
+    _assert_focus_on(page, ".network__node")
     assert second != first, "the arrow key did not move to another item"
     # then the focused item is marked by a thicker outline of its shape
     stroke = page.evaluate(
@@ -256,10 +261,10 @@ def test_every_tab_stop_of_the_dashboard_shows_its_focus_starting_with_the_skip_
     # when the officer presses Tab once
     page.keyboard.press("Tab")
     # then the first stop is the skip link, shown on screen, and Enter moves to the content
-    assert page.evaluate(HAS_FOCUS, "a.skip-link"), page.evaluate(FOCUSED)["describe"]
+    _assert_focus_on(page, "a.skip-link")
     _assert_focus_visible(page)
     page.keyboard.press("Enter")
-    assert page.evaluate(HAS_FOCUS, "main#main")
+    _assert_focus_on(page, "main#main")
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.querySelector('main').contains(document.activeElement)")
 
