@@ -435,8 +435,8 @@ VOCABULARIES: dict[str, Vocabulary] = {
 
 def vocabulary_for(message: Mapping[str, Any]) -> Vocabulary:
     """The words `message` is rendered with: those of its `language`, English if it has none of
-    its own, or if one of the message's keys would be misread in it (`Vocabulary.shadows`:
-    only a message with keys the schema does not allow)."""
+    its own, or if one of the message's keys would be misread in it (`Vocabulary.shadows`: a
+    key inside an `x_` extension, where the schema allows any key, such as `pays` in French)."""
     language = message.get("language")
     vocabulary = VOCABULARIES.get(language) if isinstance(language, str) else None
     if vocabulary is None or vocabulary is ENGLISH:
