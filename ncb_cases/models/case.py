@@ -150,6 +150,8 @@ class Case(models.Model):
             models.Index(fields=["owner_ncb", "-created_at"], name="ncb_cases_case_owner_created"),
             # The default list order: a page walks it and stops after 50 visible rows.
             models.Index(fields=["-created_at", "-id"], name="ncb_cases_case_newest"),
+            # The dashboard's recently updated cases and the list sorted so: the same walk.
+            models.Index(fields=["-updated_at", "-id"], name="ncb_cases_case_updated"),
             models.Index(fields=["status"], name="ncb_cases_case_status"),
             models.Index(fields=["offence_type"], name="ncb_cases_case_offence"),
             models.Index(fields=["opened_on"], name="ncb_cases_case_opened_on"),
