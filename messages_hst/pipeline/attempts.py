@@ -45,15 +45,36 @@ def sending_stale_after() -> dt.timedelta:
     return dt.timedelta(seconds=max(relay_after, 3 * timeout + 5))
 
 
-def _claim(pk: int, now: dt.datetime) -> bool:
-    """Take the delivery for one attempt with one conditional UPDATE: due (PENDING or
-    RETRY_SCHEDULED whose time has come) or abandoned (SENDING for too long)."""
+def _claim(delivery: Delivery, now: dt.datetime) -> bool:
+    """Take the loaded delivery for one attempt with one conditional UPDATE: due (PENDING or
+    RETRY_SCHEDULED whose time has come) or abandoned (SENDING for too long), and attempted
+    no more times than when it was loaded (otherwise another worker acted on it meanwhile,
+    and whoever did scheduled what comes next)."""
     due = Q(status__in=CLAIMABLE, next_attempt_at__lte=now + EARLY_TOLERANCE)
     abandoned = Q(status=DeliveryStatus.SENDING, updated_at__lt=now - sending_stale_after())
-    claimed = Delivery.objects.filter(due | abandoned, pk=pk).update(
-        status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, updated_at=now
+    claimed = Delivery.objects.filter(
+        due | abandoned, pk=delivery.pk, attempts=delivery.attempts
+    ).update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, updated_at=now)
+    if claimed != 1:
+        return False
+    delivery.status, delivery.attempts, delivery.updated_at = (
+        DeliveryStatus.SENDING,
+        delivery.attempts + 1,
+        now,
     )
-    return claimed == 1
+    return True
+
+
+def _loaded(delivery_pks: list[int]) -> dict[int, Delivery]:
+    """The deliveries of `delivery_pks` that an attempt may claim, with their message (its
+    signed bytes, not its document) and recipient NCB, in one query."""
+    deliveries = (
+        Delivery.objects.select_related("message", "recipient_ncb")
+        .defer("message__document", "message__rendering", "message__problems")
+        .filter(pk__in=delivery_pks, status__in=(*CLAIMABLE, DeliveryStatus.SENDING))
+        .order_by()
+    )
+    return {delivery.pk: delivery for delivery in deliveries}
 
 
 def _send(transport: Transport | None, delivery: Delivery, signed_bytes: bytes) -> TransportResult:
@@ -83,9 +104,9 @@ def delivery_attempt(
     """Try delivery `delivery_pk` once, if it is due; return it, or None when there was
     nothing to do (final, awaiting a receipt, not due yet, claimed by another worker, gone).
 
-    1. Claim (conditional UPDATE → SENDING, attempts + 1; committed at once, so the page
+    1. Load the delivery with its message (signed bytes, digest) and recipient NCB.
+    2. Claim (conditional UPDATE → SENDING, attempts + 1; committed at once, so the page
        shows SENDING and a second task for the same delivery does nothing).
-    2. Load the delivery with its message (signed bytes, digest) and recipient NCB.
     3. Send through the recipient's transport (`transport` replaces it in tests), outside
        any transaction: no lock is held while a peer answers.
     4. A receipt is verified (`receipts.receipt_verify`); a failing one is a PERMANENT
@@ -95,40 +116,42 @@ def delivery_attempt(
        deadline; `deliver` re-enqueued with the countdown on commit), DEAD (transient failure
        at or past the deadline) or REJECTED (permanent failure); DEAD and REJECTED alert the
        sender NCB's supervisors. The state is written only if this claim still holds.
-    Queries: claim, load, the recipient's keyring (receipts only), update + insert.
+    Queries: load, claim, the recipient's keyring (receipts only), update + insert.
     """
-    now = now or timezone.now()
-    if not _claim(delivery_pk, now):
-        return None
-    delivery = (
-        Delivery.objects.select_related("message", "recipient_ncb")
-        .defer("message__document", "message__rendering", "message__problems")
-        .get(pk=delivery_pk)
-    )
-    message, number = delivery.message, delivery.attempts
-    if not message.signed_bytes:
-        # Not dispatched yet (cannot normally happen: only the dispatch makes it due).
-        Delivery.objects.filter(pk=delivery_pk, status=DeliveryStatus.SENDING).update(
-            status=DeliveryStatus.PENDING, next_attempt_at=None, attempts=F("attempts") - 1
-        )
-        return None
-    result = _send(transport, delivery, bytes(message.signed_bytes))
-    finished = max(timezone.now(), now)
-    return _record(delivery, number, now, finished, result)
+    loaded = _loaded([delivery_pk]).get(delivery_pk)
+    return _attempt(loaded, now=now, transport=transport) if loaded else None
 
 
 def delivery_attempts(delivery_pks: list[int]) -> list[Delivery | None]:
-    """`delivery_attempt` for each of `delivery_pks` in turn (the `deliver_batch` task). If
-    one raises, the ones after it are enqueued as `deliver` tasks of their own (they do not
-    wait for the relay) and the error goes up (the task's retry finds the first ones done)."""
+    """`delivery_attempt` for each of `delivery_pks` in turn (the `deliver_batch` task), the
+    deliveries loaded together: one query for the batch instead of one each. If one raises,
+    the ones after it are enqueued as `deliver` tasks of their own (they do not wait for the
+    relay) and the error goes up (the task's retry finds the first ones done)."""
+    loaded = _loaded(delivery_pks)
     results: list[Delivery | None] = []
     for index, pk in enumerate(delivery_pks):
         try:
-            results.append(delivery_attempt(pk))
+            delivery = loaded.get(pk)
+            results.append(_attempt(delivery) if delivery is not None else None)
         except Exception:
             enqueue_on_commit("deliver", list(delivery_pks[index + 1 :]))
             raise
     return results
+
+
+def _attempt(
+    delivery: Delivery, *, now: dt.datetime | None = None, transport: Transport | None = None
+) -> Delivery | None:
+    """Claim, send and record the loaded `delivery` (see `delivery_attempt`)."""
+    now = now or timezone.now()
+    message = delivery.message
+    if not message.signed_bytes:
+        return None  # not dispatched yet (cannot normally happen: the dispatch makes it due)
+    if not _claim(delivery, now):
+        return None
+    result = _send(transport, delivery, bytes(message.signed_bytes))
+    finished = max(timezone.now(), now)
+    return _record(delivery, delivery.attempts, now, finished, result)
 
 
 def _record(

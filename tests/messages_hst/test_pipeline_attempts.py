@@ -79,7 +79,7 @@ def test_the_attempt_costs_a_fixed_number_of_queries(
     # given
     answer_with_receipt(fake_peer, to_peer_de.message, de_key.private)
 
-    # when / then: claim, load, keyring, (savepoint) update + insert (+ savepoint release)
+    # when / then: load, claim, keyring, (savepoint) update + insert (+ savepoint release)
     with django_assert_num_queries(7):
         delivery_attempt(to_peer_de.pk)
 

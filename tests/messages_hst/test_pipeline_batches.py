@@ -262,6 +262,57 @@ def test_the_batch_task_attempts_each_delivery_on_its_own(ncb_fr, ncb_de, monkey
     assert Delivery.objects.get(pk=pks[0]).attempt_log.count() == 1
 
 
+class _HandedOver:
+    def __init__(self):
+        self.sent = []
+
+    def send(self, delivery, signed_bytes):
+        self.sent.append(delivery.pk)
+        return TransportResult(AttemptOutcome.HANDED_OVER, detail="written")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 4])
+def test_a_batch_loads_its_deliveries_once(
+    ncb_fr, ncb_de, monkeypatch, django_assert_num_queries, count
+):
+    # given
+    pks = _due_deliveries(ncb_fr, count)
+    monkeypatch.setattr("messages_hst.pipeline.attempts.transport_for", lambda ncb: _HandedOver())
+
+    # when / then: one load, then per delivery the claim and (savepoint) update + insert
+    # (+ savepoint release)
+    with django_assert_num_queries(1 + 5 * count):
+        delivery_attempts(pks)
+
+
+@pytest.mark.django_db
+def test_a_delivery_attempted_elsewhere_after_the_batch_was_loaded_is_left_alone(
+    ncb_fr, ncb_de, monkeypatch
+):
+    # given two due deliveries; the second one is attempted by another worker while the
+    # batch sends the first (it failed there and waits for its retry, due at once)
+    pks = _due_deliveries(ncb_fr, 2)
+
+    class AttemptedElsewhereMeanwhile(_HandedOver):
+        def send(self, delivery, signed_bytes):
+            Delivery.objects.filter(pk=pks[1]).update(
+                status=DeliveryStatus.RETRY_SCHEDULED, attempts=1
+            )
+            return super().send(delivery, signed_bytes)
+
+    recorder = AttemptedElsewhereMeanwhile()
+    monkeypatch.setattr("messages_hst.pipeline.attempts.transport_for", lambda ncb: recorder)
+
+    # when
+    results = delivery_attempts(pks)
+
+    # then the batch did not claim it on what it had loaded: the other worker's retry will
+    assert recorder.sent == [pks[0]]
+    assert results[1] is None
+    assert Delivery.objects.get(pk=pks[1]).attempts == 1
+
+
 @pytest.mark.django_db
 def test_a_failing_delivery_hands_the_rest_of_its_batch_to_tasks_of_their_own(
     ncb_fr, ncb_de, monkeypatch, django_capture_on_commit_callbacks
@@ -269,10 +320,10 @@ def test_a_failing_delivery_hands_the_rest_of_its_batch_to_tasks_of_their_own(
     # given three due deliveries and an attempt that fails on the first one
     pks = _due_deliveries(ncb_fr, 3)
 
-    def broken(pk, **kwargs):
+    def broken(delivery, **kwargs):
         raise RuntimeError("database gone")
 
-    monkeypatch.setattr("messages_hst.pipeline.attempts.delivery_attempt", broken)
+    monkeypatch.setattr("messages_hst.pipeline.attempts._attempt", broken)
 
     # when
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(RuntimeError):
