@@ -394,9 +394,14 @@ def _own_case(inbound: InboundMessage) -> Case | None:
     our case's public id as `hst_case_id`), else None: triage links the others."""
     if inbound.hst_case_id is None:
         return None
-    return Case.objects.filter(
-        public_id=inbound.hst_case_id, owner_ncb_id=inbound.recipient_ncb_id
-    ).first()
+    # Only its key: the row links to it and the audit names it, nothing reads the rest (the
+    # columns and the model's ordering were most of this query's cost, on every message).
+    return (
+        Case.objects.filter(public_id=inbound.hst_case_id, owner_ncb_id=inbound.recipient_ncb_id)
+        .only("pk")
+        .order_by("pk")
+        .first()
+    )
 
 
 def _audit(inbound: InboundMessage) -> None:

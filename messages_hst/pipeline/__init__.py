@@ -39,11 +39,11 @@ own autoretry would keep the schedule in the broker only.
 
 Idempotence: `deliver` claims its delivery with one conditional UPDATE (due → SENDING,
 attempts + 1, if attempted no more times than when it was loaded: a batch loads its deliveries
-before the first is sent), sends outside any transaction (no lock held while a peer answers), then records
-the attempt and the new state in one transaction, only if its claim still holds. A duplicate
-task claims nothing. A claim older than `attempts.sending_stale_after()` counts as abandoned
-(the worker died) and is taken over. Sending twice is harmless: the receiver deduplicates on
-the message id and replays the same receipt (HST.md §7.4).
+before the first is sent), sends outside any transaction (no lock held while a peer answers),
+then records the attempt and the new state in one transaction, only if its claim still holds.
+A duplicate task claims nothing. A claim older than `attempts.sending_stale_after()` counts as
+abandoned (the worker died) and is taken over. Sending twice is harmless: the receiver
+deduplicates on the message id and replays the same receipt (HST.md §7.4).
 
 The relay (beat, every minute; `HST_RELAY_AFTER_SECONDS`, default 60): unprocessed outbox
 entries → `dispatch_message`; PENDING / RETRY_SCHEDULED deliveries past their

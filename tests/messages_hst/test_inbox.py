@@ -18,6 +18,7 @@ from messages_hst.validation import validate_message
 from ncb_cases.canonical import canonical_json_bytes
 from ncb_cases.choices import AuditAction
 from ncb_cases.models import AuditEvent
+from tests.factories import CaseFactory
 from tests.messages_hst.factories import hst_document
 
 pytestmark = pytest.mark.django_db
@@ -339,6 +340,36 @@ def test_received_request_is_tracked_and_receipt_audited(request_from_fr, ncb_de
     event = AuditEvent.objects.get(action=AuditAction.RECEIVE)
     assert event.object_public_id == outcome.inbound.public_id
     assert event.actor is None
+
+
+def test_a_message_about_the_recipients_own_case_is_linked_to_it(ncb_fr, ncb_de):
+    # given a message from FR naming DE's case (FR answers DE's message about it)
+    own_case = CaseFactory(owner_ncb=ncb_de)
+    document = hst_document(
+        message_id=uuid.uuid4(), sender_ncb=ncb_fr, recipients=("DE",), case=own_case
+    )
+
+    # when
+    outcome = receive(signed_bytes(document))
+
+    # then the message and its reception's audit row belong to that case
+    assert outcome.http_status == 201
+    assert InboundMessage.objects.get().case == own_case
+    assert AuditEvent.objects.get(action=AuditAction.RECEIVE).case == own_case
+
+
+def test_a_case_id_of_another_ncbs_case_links_nothing(ncb_fr, ncb_de):
+    # given a message naming a case this instance holds for FR, not DE's
+    fr_case = CaseFactory(owner_ncb=ncb_fr)
+    document = hst_document(
+        message_id=uuid.uuid4(), sender_ncb=ncb_fr, recipients=("DE",), case=fr_case
+    )
+
+    # when
+    receive(signed_bytes(document))
+
+    # then triage decides: no link to a case DE cannot see
+    assert InboundMessage.objects.get().case is None
 
 
 def test_several_hosted_recipients_without_header_is_400(ncb_fr, ncb_de, srb_europe_bureau):
