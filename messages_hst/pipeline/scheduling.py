@@ -112,8 +112,9 @@ def schedule_delivery(
 def sign_message_once(message: HSTMessage, now: dt.datetime) -> list[str]:
     """Sign `message` with the instance key and keep what every transport sends: the signed
     canonical bytes, their SHA-256 (what a RECEIPT acknowledges), the kid and the text
-    rendering. Returns the fields written (none if it was signed already)."""
-    if message.signed_bytes:
+    rendering. Returns the fields written (none if it was signed already: it has a digest,
+    written with the signed bytes)."""
+    if message.digest:
         return []
     signed = keys.sign_as_instance(message.document)
     signed_bytes = canonical_json_bytes(signed)
@@ -154,7 +155,7 @@ def message_dispatch(message_pk: int, *, now: dt.datetime | None = None) -> HSTM
     # skipped (never waited for while holding others: no deadlock).
     with transaction.atomic():
         batch = list(
-            HSTMessage.objects.select_related("outbox")
+            _dispatchable()
             .select_for_update(of=("self",), skip_locked=True)
             .filter(
                 Q(pk=message_pk) | Q(outbox__isnull=False, outbox__processed_at__isnull=True)
@@ -170,17 +171,21 @@ def message_dispatch(message_pk: int, *, now: dt.datetime | None = None) -> HSTM
     # This message is held by another transaction (or beyond the batch of older entries just
     # dispatched): wait for it alone.
     with transaction.atomic():
-        message = (
-            HSTMessage.objects.select_related("outbox")
-            .select_for_update(of=("self",))
-            .filter(pk=message_pk)
-            .first()
-        )
+        message = _dispatchable().select_for_update(of=("self",)).filter(pk=message_pk).first()
         if message is None:
             return None
         if not _processed(message):
             _dispatch([message], now)
     return message
+
+
+def _dispatchable():
+    """Messages with their outbox entry, without the columns a dispatch writes but never
+    reads (the signature's bytes and rendering, a processed message's largest; the problems):
+    under load most rows a dispatch locks were processed by an earlier one."""
+    return HSTMessage.objects.select_related("outbox").defer(
+        "signed_bytes", "rendering", "problems"
+    )
 
 
 def _processed(message: HSTMessage) -> bool:
@@ -205,7 +210,14 @@ def _dispatch(messages: list[HSTMessage], now: dt.datetime) -> None:
         if message.status in (MessageStatus.APPROVED, MessageStatus.QUEUED):
             message.status = MessageStatus.DISPATCHED
         message.dispatched_at = message.dispatched_at or now
-        message.save(update_fields=[*fields, "status", "dispatched_at", "updated_at"])
+        message.updated_at = now
+        # An UPDATE of the row, not save(): none of save()'s signals or per-field preparation.
+        HSTMessage.objects.filter(pk=message.pk).update(
+            **{name: getattr(message, name) for name in fields},
+            status=message.status,
+            dispatched_at=message.dispatched_at,
+            updated_at=now,
+        )
         signed.append(message.pk)
     due = []
     if signed:
