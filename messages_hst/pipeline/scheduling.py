@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -151,25 +150,30 @@ def message_dispatch(message_pk: int, *, now: dt.datetime | None = None) -> HSTM
     """
     now = now or timezone.now()
     size = dispatch_batch()
-    # Mostly one query: this message and the open ones, rows held by another transaction
-    # skipped (never waited for while holding others: no deadlock).
     with transaction.atomic():
+        # The open entries first, through their partial index (`hst_outbox_pending`): one
+        # condition over messages joined to their entries would read every message ever sent.
+        wanted = {message_pk}
+        if size > 1:
+            wanted.update(
+                OutboxEntry.objects.filter(processed_at__isnull=True)
+                .exclude(message_id=message_pk)
+                .order_by("created_at")
+                .values_list("message_id", flat=True)[: size - 1]
+            )
+        # Then those messages locked, rows held by another transaction skipped (never waited
+        # for while holding others: no deadlock).
         batch = list(
             _dispatchable()
             .select_for_update(of=("self",), skip_locked=True)
-            .filter(
-                Q(pk=message_pk) | Q(outbox__isnull=False, outbox__processed_at__isnull=True)
-                if size > 1
-                else Q(pk=message_pk)
-            )
-            .order_by("outbox__pk")[:size]
+            .filter(pk__in=wanted)
+            .order_by("outbox__pk")
         )
         _dispatch([row for row in batch if not _processed(row)], now)
         message = next((row for row in batch if row.pk == message_pk), None)
     if message is not None:
         return message
-    # This message is held by another transaction (or beyond the batch of older entries just
-    # dispatched): wait for it alone.
+    # This message is held by another transaction: wait for it alone.
     with transaction.atomic():
         message = _dispatchable().select_for_update(of=("self",)).filter(pk=message_pk).first()
         if message is None:

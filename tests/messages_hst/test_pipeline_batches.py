@@ -110,17 +110,19 @@ def test_a_dispatch_takes_at_most_its_batch(ncb_fr, ncb_de, settings):
 
 
 @pytest.mark.django_db
-def test_a_message_behind_a_full_batch_is_dispatched_after_it(ncb_fr, ncb_de, settings):
+def test_a_dispatch_takes_its_own_message_whatever_the_queue_before_it(ncb_fr, ncb_de, settings):
     # given a batch of 2 and three queued messages, the task's the newest
     settings.HST_DISPATCH_BATCH = 2
-    messages = _scheduled(ncb_fr, 3)
+    oldest, middle, newest = _scheduled(ncb_fr, 3)
 
     # when
-    message_dispatch(messages[2].pk)
+    message_dispatch(newest.pk)
 
-    # then the two oldest went in the batch, the task's own one after them
-    assert set(HSTMessage.objects.values_list("status", flat=True)) == {MessageStatus.DISPATCHED}
-    assert not OutboxEntry.objects.filter(processed_at__isnull=True).exists()
+    # then its own message and the oldest other one went in the batch; the middle one is
+    # left to its own task
+    statuses = dict(HSTMessage.objects.values_list("pk", "status"))
+    assert statuses[newest.pk] == statuses[oldest.pk] == MessageStatus.DISPATCHED
+    assert statuses[middle.pk] == MessageStatus.QUEUED
 
 
 @pytest.mark.django_db
@@ -150,9 +152,9 @@ def test_a_dispatch_costs_a_fixed_number_of_statements_plus_one_per_message(
     # given
     messages = _scheduled(ncb_fr, count)
 
-    # when / then: (savepoint) lock it and the others, one UPDATE per message, the due
-    # deliveries (select + update), the outbox entries (+ savepoint release)
-    with django_assert_num_queries(6 + count):
+    # when / then: (savepoint) the open entries, lock them and it, one UPDATE per message,
+    # the due deliveries (select + update), the outbox entries (+ savepoint release)
+    with django_assert_num_queries(7 + count):
         message_dispatch(messages[0].pk)
 
 
