@@ -4,6 +4,8 @@ Measures what DESIGN.md §7 and issue 5 target, between two real instances of th
 on this machine (`tests/integration/hst/instances.py`: PostgreSQL databases of their own, a
 gunicorn web server and a Celery worker each, on a private redis-server when one is installed):
 
+0. history: H messages (20,000 at scale 1.0) written on `a` as sent a month ago (`bench.hst_load
+   history`), so that the measured messages are not the first its tables hold;
 1. throughput: N INFO messages (1,000 at scale 1.0) from FR on instance `a` to DE on instance
    `b`, written awaiting approval (`bench.hst_load prepare`, not timed), then approved through
    `messages_hst.services.message_approve` by APPROVERS processes at once; timed from the start
@@ -53,6 +55,9 @@ from bench.hst_profile import profile_stages
 from bench.hst_report import HstFigures, configuration, report
 
 DEFAULT_MESSAGES = 1000
+# Messages the sending instance holds before the measured ones (at scale 1.0): a pipeline
+# statement reading every message ever sent would slow down with them.
+DEFAULT_HISTORY = 20000
 DEFAULT_LIGHT_MESSAGES = 100
 STALLED_AFTER_SECONDS = 60
 # The approving processes load Python and Django (~1-2 s each), then begin together.
@@ -71,7 +76,9 @@ DEFAULT_WEB_THREADS = 1
 # --- The two measurements ---------------------------------------------------------------------
 
 
-def _wait_delivered(sender: probe.InstanceDatabase, batch: str, count: int, timeout: float):
+def _wait_delivered(
+    sender: probe.InstanceDatabase, batch: str, count: int, timeout: float, after_id: int
+):
     """Poll the sender's deliveries of the batch every 0.25 s until `count` are DELIVERED:
     one aggregate query per poll (the condition's answer is the progress too), a fraction of a
     percent of one CPU. The figures do not depend on the polling: the times are the rows'."""
@@ -79,7 +86,7 @@ def _wait_delivered(sender: probe.InstanceDatabase, batch: str, count: int, time
 
     def done() -> bool:
         last.clear()
-        last.update(probe.delivery_statuses(sender, batch))
+        last.update(probe.delivery_statuses(sender, batch, after_id=after_id))
         return last.get("DELIVERED", 0) >= count
 
     probe.wait_until(
@@ -91,12 +98,18 @@ def _wait_delivered(sender: probe.InstanceDatabase, batch: str, count: int, time
     )
 
 
+def _last_delivery_id(instance) -> int:
+    with probe.InstanceDatabase(instance.database_url) as database:
+        return probe.last_delivery_id(database)
+
+
 def measure_throughput(pair, figures: HstFigures, *, redis_pid=None, log=print) -> None:
     a, b = pair
     batch = f"bench-{uuid.uuid4().hex[:8]}"
     count = figures.messages
     run_in(a.env, "prepare", "--batch", batch, "--count", str(count))
     log(f"  {count:,} messages awaiting approval on {a.name} ({a.ncb_code}), batch {batch}")
+    after_id = _last_delivery_id(a)
     start_at = str(time.time() + APPROVERS_START_SECONDS)
     meter = CpuMeter(pair, redis_pid).__enter__()
     own_cpu = time.process_time()  # this process: its polling and the meter's sampling
@@ -129,7 +142,9 @@ def measure_throughput(pair, figures: HstFigures, *, redis_pid=None, log=print) 
     log(f"  approved {approved:,} in {figures.approve_seconds:.1f} s; waiting for receipts")
     with probe.InstanceDatabase(a.database_url) as sender:
         try:
-            _wait_delivered(sender, batch, count, timeout=max(120.0, count / 10))
+            _wait_delivered(
+                sender, batch, count, timeout=max(120.0, count / 10), after_id=after_id
+            )
         finally:
             meter.__exit__(None, None, None)
         cpu = meter.seconds() | {
@@ -161,19 +176,28 @@ def measure_throughput(pair, figures: HstFigures, *, redis_pid=None, log=print) 
     figures.duplicated = summary.duplicated + max(0, summary.originals - count)
 
 
+def write_history(pair, count: int, *, log=print) -> None:
+    """`count` messages sent a month ago on the sending instance (`bench.hst_load history`)."""
+    a, _ = pair
+    started = time.perf_counter()
+    run_in(a.env, "history", "--count", str(count), timeout=max(900.0, count / 50))
+    log(f"  {count:,} messages of history written in {time.perf_counter() - started:.0f} s")
+
+
 def warm_up(pair, *, count: int = 20, log=print) -> None:
     """A few messages through the whole pipeline, not measured: every gunicorn worker and pool
     process loads its code and opens its connections before the clock runs."""
     a, _ = pair
     batch = f"warm-{uuid.uuid4().hex[:8]}"
     run_in(a.env, "prepare", "--batch", batch, "--count", str(count))
+    after_id = _last_delivery_id(a)
     approvers = [
         start_in(a.env, "approve", "--batch", batch, "--slice", f"{part}/2") for part in range(2)
     ]
     for process in approvers:
         finish(process)
     with probe.InstanceDatabase(a.database_url) as sender:
-        _wait_delivered(sender, batch, count, timeout=120.0)
+        _wait_delivered(sender, batch, count, timeout=120.0, after_id=after_id)
     log(f"  warmed up with {count} messages")
 
 
@@ -182,13 +206,14 @@ def measure_latency(pair, figures: HstFigures, *, log=print) -> None:
     batch = f"light-{uuid.uuid4().hex[:8]}"
     count = figures.light_messages
     run_in(a.env, "prepare", "--batch", batch, "--count", str(count))
+    after_id = _last_delivery_id(a)
     log(f"  {count} messages approved one every {figures.light_interval_seconds * 1000:.0f} ms")
     result = run_in(
         a.env, "approve", "--batch", batch, "--interval", str(figures.light_interval_seconds)
     )
     committed = probe.committed_times([result])
     with probe.InstanceDatabase(a.database_url) as sender:
-        _wait_delivered(sender, batch, count, timeout=120.0)
+        _wait_delivered(sender, batch, count, timeout=120.0, after_id=after_id)
         times = probe.delivery_times(sender, batch)
         ids = probe.message_ids(sender, batch)
         figures.light_failed_attempts = probe.failed_attempts(sender, batch)
@@ -234,6 +259,7 @@ def run_scenario(
     scale: float,
     messages: int | None = None,
     light_messages: int | None = None,
+    history: int | None = None,
     approvers: int = DEFAULT_APPROVERS,
     worker_concurrency: int = DEFAULT_WORKER_CONCURRENCY,
     worker_pool: str = DEFAULT_WORKER_POOL,
@@ -261,6 +287,7 @@ def run_scenario(
         prefetch_multiplier=prefetch_multiplier,
         web_threads=web_threads,
         synchronous_commit=synchronous_commit,
+        history=int(DEFAULT_HISTORY * scale) if history is None else history,
         settings_env=dict(settings_env or {}),
         load_average_before=round(os.getloadavg()[0], 2),
         light_messages=light_messages or max(20, int(DEFAULT_LIGHT_MESSAGES * scale)),
@@ -290,6 +317,8 @@ def run_scenario(
             pair = _start_pair(stack, base_dir, options, log=log)
             log(f"  two instances up in {time.perf_counter() - started:.0f} s ({base_dir})")
             try:
+                if figures.history:
+                    write_history(pair, figures.history, log=log)
                 warm_up(pair, log=log)
                 measure_latency(pair, figures, log=log)
                 redis_pid = redis.process.pid if redis is not None else None
@@ -375,6 +404,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="size factor (default 1.0)")
     parser.add_argument("--messages", type=int, help="throughput messages (default 1,000)")
     parser.add_argument("--light", type=int, help="light-load messages (default 100)")
+    parser.add_argument(
+        "--history", type=int, help="messages sent before, on the sender (default 20,000)"
+    )
     parser.add_argument("--approvers", type=int, default=DEFAULT_APPROVERS)
     parser.add_argument("--worker-concurrency", type=int, default=DEFAULT_WORKER_CONCURRENCY)
     parser.add_argument(
@@ -403,6 +435,7 @@ def main(argv: list[str] | None = None) -> int:
         scale=arguments.scale,
         messages=arguments.messages,
         light_messages=arguments.light,
+        history=arguments.history,
         approvers=arguments.approvers,
         worker_concurrency=arguments.worker_concurrency,
         worker_pool=arguments.worker_pool,

@@ -19,6 +19,9 @@ as a management command would. Not a scenario (no `run`): `bench.hst` and the fa
   back first, so that the timed ones are not a fresh process's first call.
   That call freezes the message and writes its deliveries and outbox row; the pipeline
   (format, sign, deliver, receipt) runs in the instance's Celery workers from there.
+- `history --count N`: N messages of the sender to the recipient as if sent a month ago
+  (dispatched, outbox processed, delivered), so that the measured ones are not the first the
+  tables hold: a statement that reads every message ever sent shows.
 - `summary --batch B`: the batch's messages by status and deliveries by status.
 
 Each command prints one JSON object on its last line of output.
@@ -180,6 +183,83 @@ def prepare(*, batch: str, count: int, sender_code: str, recipient_code: str) ->
     with transaction.atomic():
         HSTMessage.objects.bulk_create(rows, batch_size=500)
     return {"batch": batch, "prepared": count}
+
+
+HISTORY_CHUNK = 2000
+
+
+def history(*, count: int, sender_code: str, recipient_code: str) -> dict:
+    """Write `count` messages as if sent long ago: DISPATCHED, their outbox entry processed,
+    their delivery DELIVERED (what a year of exchanges leaves behind; their subject carries
+    the batch tag `[history]`). Not signed for real (a digest, no bytes): nothing reads them
+    again; they are there so that a statement reading every message ever sent shows."""
+    import datetime as dt
+    import hashlib
+    import uuid
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from contacts.models import NationalCentralBureau
+    from messages_hst.choices import DeliveryStatus, MessageStatus, MessageType, Priority
+    from messages_hst.models import Delivery, HSTMessage, OutboxEntry
+
+    sender = NationalCentralBureau.objects.select_related("country").get(code=sender_code)
+    recipient = NationalCentralBureau.objects.get(code=recipient_code)
+    author, approver = bench_users(sender)
+    sent_at = timezone.now() - dt.timedelta(days=30)
+    for start in range(0, count, HISTORY_CHUNK):
+        messages = []
+        for number in range(start + 1, min(start + HISTORY_CHUNK, count) + 1):
+            message_id = uuid.uuid4()
+            subject = SUBJECT.format(batch="history", number=number)
+            document = info_document(
+                message_id=str(message_id),
+                sender=sender,
+                recipient_code=recipient_code,
+                subject=subject,
+            )
+            messages.append(
+                HSTMessage(
+                    message_id=message_id,
+                    message_type=MessageType.INFO,
+                    priority=Priority.ROUTINE,
+                    subject=subject,
+                    sender_ncb=sender,
+                    status=MessageStatus.DISPATCHED,
+                    document=document,
+                    created_by=author,
+                    submitted_by=author,
+                    submitted_at=sent_at,
+                    approved_by=approver,
+                    approved_at=sent_at,
+                    digest=hashlib.sha256(message_id.bytes).hexdigest(),
+                    signed_at=sent_at,
+                    dispatched_at=sent_at,
+                )
+            )
+        with transaction.atomic():
+            messages = HSTMessage.objects.bulk_create(messages)
+            OutboxEntry.objects.bulk_create(
+                OutboxEntry(message=m, enqueued_at=sent_at, enqueue_count=1, processed_at=sent_at)
+                for m in messages
+            )
+            Delivery.objects.bulk_create(
+                Delivery(
+                    message=m,
+                    recipient_ncb=recipient,
+                    transport=recipient.transport,
+                    status=DeliveryStatus.DELIVERED,
+                    attempts=1,
+                    deadline_at=sent_at + dt.timedelta(days=3),
+                    sent_at=sent_at,
+                    delivered_at=sent_at,
+                )
+                for m in messages
+            )
+    with connection.cursor() as cursor:  # the planner's statistics, as autovacuum would
+        cursor.execute("ANALYZE")
+    return {"history": count}
 
 
 class _RolledBack(Exception):
@@ -348,6 +428,10 @@ def main(argv: list[str] | None = None) -> int:
     approve_parser.add_argument(
         "--warm", action="store_true", help="one approval rolled back before the clock runs"
     )
+    history_parser = commands.add_parser("history")
+    history_parser.add_argument("--count", type=int, required=True)
+    history_parser.add_argument("--sender", default="FR")
+    history_parser.add_argument("--recipient", default="DE")
     summary_parser = commands.add_parser("summary")
     summary_parser.add_argument("--batch", required=True)
     arguments = parser.parse_args(argv)
@@ -372,6 +456,10 @@ def main(argv: list[str] | None = None) -> int:
             parts=parts,
             start_at=arguments.start_at,
             warm=arguments.warm,
+        )
+    elif arguments.command == "history":
+        result = history(
+            count=arguments.count, sender_code=arguments.sender, recipient_code=arguments.recipient
         )
     else:
         result = summary(batch=arguments.batch)

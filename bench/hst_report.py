@@ -30,6 +30,7 @@ class HstFigures:
     prefetch_multiplier: int = 1
     web_threads: int = 1
     synchronous_commit: str = "on"
+    history: int = 0
     settings_env: dict[str, str] = field(default_factory=dict)
     approve_seconds: float = 0.0
     approvals_per_second: float = 0.0
@@ -140,7 +141,8 @@ def configuration(figures: HstFigures) -> str:
         f"{figures.approvers} approving processes; per instance Celery {figures.worker_pool} "
         f"x{figures.worker_concurrency} (prefetch multiplier {figures.prefetch_multiplier}, "
         f"acks late), gunicorn {figures.web_workers} workers x{figures.web_threads} thread(s); "
-        f"PostgreSQL {durability}; broker {figures.broker}; settings "
+        f"PostgreSQL {durability}, {figures.history:,} messages sent before; "
+        f"broker {figures.broker}; settings "
         + (", ".join(f"{k}={v}" for k, v in figures.settings_env.items()) or "production's")
         + " (delivery retries after 1-5 s)"
     )
