@@ -1,5 +1,5 @@
-"""Every statement of a dispatch and of the relay reads messages, outbox entries and
-deliveries through an index (PostgreSQL).
+"""Every statement of a dispatch, a delivery attempt, the inbox and the relay reads the
+message tables through an index (PostgreSQL).
 
 They run for every message sent (the dispatch) or every minute (the relay), while those
 tables only grow: a statement that needs a sequential scan costs in proportion to every
@@ -8,12 +8,24 @@ outbox entries: 2.8 ms at 1,900 messages, and counting), and nothing but its pla
 """
 
 import json
+import uuid
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from messages_hst.pipeline import message_dispatch, outbox_relay, schedule_delivery
+from messages_hst import keys
+from messages_hst.choices import AttemptOutcome
+from messages_hst.inbox import inbox_receive
+from messages_hst.pipeline import (
+    delivery_attempts,
+    message_dispatch,
+    outbox_relay,
+    schedule_delivery,
+)
+from messages_hst.transports import TransportResult
+from ncb_cases.canonical import canonical_json_bytes
+from tests.messages_hst.factories import hst_document
 from tests.messages_hst.pipeline_support import approved_message
 
 pytestmark = [
@@ -25,6 +37,9 @@ GROWING_TABLES = (
     "messages_hst_hstmessage",
     "messages_hst_outboxentry",
     "messages_hst_delivery",
+    "messages_hst_deliveryattempt",
+    "messages_hst_inboundmessage",
+    "messages_hst_trackedrequest",
 )
 
 
@@ -96,6 +111,43 @@ def test_the_relay_reads_through_indexes_only(ncb_fr, ncb_de):
 
     # when
     statements = _statements_of(outbox_relay)
+
+    # then
+    assert statements
+    assert _whole_table_reads(statements) == []
+
+
+def test_a_delivery_attempt_reads_through_indexes_only(ncb_fr, ncb_de, monkeypatch):
+    # given two dispatched messages, their deliveries due
+    messages = [approved_message(ncb_fr) for _ in range(2)]
+    for message in messages:
+        schedule_delivery(message)
+    message_dispatch(messages[0].pk)
+    pks = [message.deliveries.get().pk for message in messages]
+
+    class HandedOver:
+        def send(self, delivery, signed_bytes):
+            return TransportResult(AttemptOutcome.HANDED_OVER, detail="written")
+
+    monkeypatch.setattr("messages_hst.pipeline.attempts.transport_for", lambda ncb: HandedOver())
+
+    # when
+    statements = _statements_of(lambda: delivery_attempts(pks))
+
+    # then
+    assert statements
+    assert _whole_table_reads(statements) == []
+
+
+def test_the_inbox_reads_through_indexes_only(ncb_fr, ncb_de):
+    # given a signed REQUEST from FR to DE, both hosted here
+    document = hst_document(message_id=uuid.uuid4(), sender_ncb=ncb_fr, recipients=("DE",))
+    raw = canonical_json_bytes(keys.sign_as_instance(document))
+
+    # when it is received
+    statements = _statements_of(
+        lambda: inbox_receive(raw=raw, recipient_code="DE", transport="peer", remote_addr=None)
+    )
 
     # then
     assert statements
