@@ -3,12 +3,13 @@ through services and the pipeline."""
 
 from .delivery import Delivery, DeliveryAttempt
 from .inbound import InboundMessage
-from .outbound import HSTMessage, OutboxEntry
+from .outbound import DispatchWakeUp, HSTMessage, OutboxEntry
 from .requests import TrackedRequest
 
 __all__ = [
     "Delivery",
     "DeliveryAttempt",
+    "DispatchWakeUp",
     "HSTMessage",
     "InboundMessage",
     "OutboxEntry",

@@ -140,3 +140,25 @@ class OutboxEntry(models.Model):
 
     def __str__(self) -> str:
         return f"outbox {self.message.message_id}"
+
+
+class DispatchWakeUp(models.Model):
+    """One row: whether a dispatch has been asked for and has not begun reading the outbox.
+
+    An approval enqueues `dispatch_message` only if it sets `requested_at` (it was empty, or
+    older than `pipeline.queueing.dispatch_wake_up_ttl()`); a dispatch empties it before it
+    reads the open entries, then dispatches every one it finds. An approval that finds it set
+    committed its entry before the pending dispatch empties it, so that dispatch reads the
+    entry: under load one task serves many approvals instead of one task each (HST.md §7.1's
+    outbox is unchanged; the relay still finds whatever a lost task left).
+    """
+
+    SINGLETON_PK = 1
+
+    requested_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "hst_dispatch_wake_up"  # named in `pipeline.wake_up`'s SQL
+
+    def __str__(self) -> str:
+        return f"dispatch requested at {self.requested_at}" if self.requested_at else "idle"

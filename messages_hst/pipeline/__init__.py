@@ -2,8 +2,9 @@
 
 Stages
     approval ─ schedule_delivery ─▶ outbox + one Delivery per recipient (same transaction)
+             ─ after the commit, wake_up ─▶ dispatch_message, unless a dispatch is pending
     dispatch_message task ─ message_dispatch ─▶ signed once, deliveries due, outbox processed
-                            (with every other open outbox entry, up to HST_DISPATCH_BATCH)
+                            (every open outbox entry, by rounds of HST_DISPATCH_BATCH)
     deliver task ─ delivery_attempt ─▶ transport ─▶ receipt verified ─▶ state recorded
     deliver_batch task ─ the same for up to HST_DELIVER_BATCH deliveries a dispatch made due
     beat ─ outbox_relay ─▶ re-enqueues whatever was left behind

@@ -20,7 +20,8 @@ from messages_hst.formatting import render_text
 from messages_hst.models import Delivery, HSTMessage, OutboxEntry
 from messages_hst.pipeline.alerts import delivery_alert
 from messages_hst.pipeline.policy import blocked_reason, deadline_for, provider_rules
-from messages_hst.pipeline.queueing import enqueue_deliveries_on_commit, enqueue_on_commit
+from messages_hst.pipeline.queueing import enqueue_deliveries_on_commit
+from messages_hst.pipeline.wake_up import request_dispatch_on_commit, take_dispatch_request
 from ncb_cases.canonical import canonical_json_bytes
 
 # A message in one of these is sent (a CANCELLED one too: the CANCEL that supersedes it is
@@ -52,7 +53,8 @@ def schedule_delivery(
     Call inside the approval's transaction (HST.md §7.1): writes one Delivery per recipient
     (transport from the NCB record, deadline by priority from now), BLOCKED with the reason
     for a recipient the policy forbids (`pipeline.policy`), one OutboxEntry, sets the message
-    QUEUED, and enqueues `dispatch_message` once the transaction commits. A recipient code
+    QUEUED, and once the transaction commits asks for a dispatch (`wake_up`: enqueues
+    `dispatch_message` unless one is already pending, which will find it). A recipient code
     that is no NCB known here is a ValidationError on `recipients` (nothing is written).
     Four to six queries whatever the number of recipients. With `save_status=False` the
     message's status is only set on the object: the caller saves it with its own UPDATE of
@@ -104,7 +106,7 @@ def schedule_delivery(
         HSTMessage.objects.filter(pk=message.pk).update(
             status=MessageStatus.QUEUED, updated_at=now
         )
-    enqueue_on_commit("dispatch_message", [message.pk])
+    request_dispatch_on_commit(message.pk, coalesce=dispatch_batch() > 1)
     return deliveries
 
 
@@ -126,17 +128,22 @@ def sign_message_once(message: HSTMessage, now: dt.datetime) -> list[str]:
     return ["signed_bytes", "digest", "kid", "rendering", "signed_at"]
 
 
+# Rounds of `dispatch_batch()` messages one dispatch task makes at most (then a new task).
+MAX_DISPATCH_ROUNDS = 10
+
+
 def dispatch_batch() -> int:
     """How many messages one dispatch signs at most (setting HST_DISPATCH_BATCH, default 50)."""
     return max(int(getattr(settings, "HST_DISPATCH_BATCH", 50)), 1)
 
 
 def message_dispatch(message_pk: int, *, now: dt.datetime | None = None) -> HSTMessage | None:
-    """Sign the message once and hand its pending deliveries to the `deliver` task, and do the
-    same, in the same transaction, for other messages whose outbox entry is still open (up
-    to `dispatch_batch()` in all, those another dispatch holds skipped): under load one task
-    signs what the approvals of the last moments queued, and their own tasks, finding their
-    outbox entry processed, have nothing left to do.
+    """Sign the message once and hand its pending deliveries to the `deliver` task, and do
+    the same for every other message whose outbox entry is open: the approvals that found a
+    dispatch pending did not enqueue one of their own (`wake_up`). By rounds of
+    `dispatch_batch()` messages, one transaction each, until the outbox is drained or what is
+    left is held by another dispatch (at most `MAX_DISPATCH_ROUNDS`, then the rest goes to a
+    new task).
 
     Idempotent (the dispatch task may run twice: a redelivery, the relay): the message rows
     are locked, a message already dispatched (outbox processed) is left alone, signing happens
@@ -150,27 +157,15 @@ def message_dispatch(message_pk: int, *, now: dt.datetime | None = None) -> HSTM
     """
     now = now or timezone.now()
     size = dispatch_batch()
-    with transaction.atomic():
-        # The open entries first, through their partial index (`hst_outbox_pending`): one
-        # condition over messages joined to their entries would read every message ever sent.
-        wanted = {message_pk}
-        if size > 1:
-            wanted.update(
-                OutboxEntry.objects.filter(processed_at__isnull=True)
-                .exclude(message_id=message_pk)
-                .order_by("created_at")
-                .values_list("message_id", flat=True)[: size - 1]
-            )
-        # Then those messages locked, rows held by another transaction skipped (never waited
-        # for while holding others: no deadlock).
-        batch = list(
-            _dispatchable()
-            .select_for_update(of=("self",), skip_locked=True)
-            .filter(pk__in=wanted)
-            .order_by("outbox__pk")
-        )
-        _dispatch([row for row in batch if not _processed(row)], now)
-        message = next((row for row in batch if row.pk == message_pk), None)
+    # Before the outbox is read: an approval committed from now on asks for another dispatch.
+    take_dispatch_request()
+    message, drained = _dispatch_round(message_pk, size, now)
+    rounds = 1
+    while not drained and rounds < MAX_DISPATCH_ROUNDS:
+        _message, drained = _dispatch_round(None, size, now)
+        rounds += 1
+    if not drained:  # a long queue: a task of its own carries on, this worker moves on
+        request_dispatch_on_commit(message_pk, coalesce=False)
     if message is not None:
         return message
     # This message is held by another transaction: wait for it alone.
@@ -181,6 +176,40 @@ def message_dispatch(message_pk: int, *, now: dt.datetime | None = None) -> HSTM
         if not _processed(message):
             _dispatch([message], now)
     return message
+
+
+def _dispatch_round(
+    message_pk: int | None, size: int, now: dt.datetime
+) -> tuple[HSTMessage | None, bool]:
+    """In one transaction, lock and dispatch the message `message_pk` (if given) and the
+    oldest messages whose outbox entry is open, `size` in all; rows another transaction holds
+    are skipped (never waited for while holding others: no deadlock). Returns the message
+    `message_pk` if it was locked, and whether this dispatch is done: it found fewer open
+    entries than it had room for, or some were held by another dispatch, which carries on."""
+    with transaction.atomic():
+        wanted = set() if message_pk is None else {message_pk}
+        room = size - len(wanted)
+        others = []
+        if room > 0:
+            # Through their partial index (`hst_outbox_pending`): one condition over messages
+            # joined to their entries would read every message ever sent.
+            open_entries = OutboxEntry.objects.filter(processed_at__isnull=True)
+            if message_pk is not None:
+                open_entries = open_entries.exclude(message_id=message_pk)
+            others = list(
+                open_entries.order_by("created_at").values_list("message_id", flat=True)[:room]
+            )
+            wanted.update(others)
+        batch = list(
+            _dispatchable()
+            .select_for_update(of=("self",), skip_locked=True)
+            .filter(pk__in=wanted)
+            .order_by("outbox__pk")
+        )
+        _dispatch([row for row in batch if not _processed(row)], now)
+    message = next((row for row in batch if row.pk == message_pk), None)
+    done = len(others) < room or len(batch) < len(wanted)
+    return message, done
 
 
 def _dispatchable():

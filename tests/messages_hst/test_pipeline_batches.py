@@ -16,6 +16,7 @@ from messages_hst.pipeline import (
     scheduling,
 )
 from messages_hst.transports import TransportResult
+from tests.messages_hst.authoring_fixtures import record_enqueued
 from tests.messages_hst.pipeline_support import approved_message, enqueued, ncb
 
 
@@ -94,35 +95,37 @@ def test_a_dispatch_takes_only_messages_with_an_open_outbox_entry(ncb_fr, ncb_de
 
 
 @pytest.mark.django_db
-def test_a_dispatch_takes_at_most_its_batch(ncb_fr, ncb_de, settings):
-    # given a batch of 2 and three queued messages
+def test_a_dispatch_drains_the_outbox_by_rounds_of_its_batch(ncb_fr, ncb_de, settings):
+    # given a batch of 2 and five queued messages (the others found the dispatch pending)
     settings.HST_DISPATCH_BATCH = 2
-    first, second, third = _scheduled(ncb_fr, 3)
+    messages = _scheduled(ncb_fr, 5)
 
-    # when
-    message_dispatch(first.pk)
+    # when the newest one's dispatch runs
+    message_dispatch(messages[-1].pk)
 
-    # then the message of the task and the oldest other one, not the last
-    statuses = dict(HSTMessage.objects.values_list("pk", "status"))
-    assert statuses[first.pk] == statuses[second.pk] == MessageStatus.DISPATCHED
-    assert statuses[third.pk] == MessageStatus.QUEUED
-    assert OutboxEntry.objects.get(message=third).processed_at is None
+    # then every one is dispatched, its own in the first round
+    assert set(HSTMessage.objects.values_list("status", flat=True)) == {MessageStatus.DISPATCHED}
+    assert not OutboxEntry.objects.filter(processed_at__isnull=True).exists()
 
 
 @pytest.mark.django_db
-def test_a_dispatch_takes_its_own_message_whatever_the_queue_before_it(ncb_fr, ncb_de, settings):
-    # given a batch of 2 and three queued messages, the task's the newest
+def test_a_dispatch_hands_a_long_queue_to_a_new_task_after_its_rounds(
+    ncb_fr, ncb_de, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    # given a batch of 2, at most two rounds, and six queued messages
     settings.HST_DISPATCH_BATCH = 2
-    oldest, middle, newest = _scheduled(ncb_fr, 3)
+    monkeypatch.setattr(scheduling, "MAX_DISPATCH_ROUNDS", 2)
+    messages = _scheduled(ncb_fr, 6)
+    dispatches = record_enqueued(monkeypatch, "dispatch_message")
 
     # when
-    message_dispatch(newest.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        message_dispatch(messages[0].pk)
 
-    # then its own message and the oldest other one went in the batch; the middle one is
-    # left to its own task
-    statuses = dict(HSTMessage.objects.values_list("pk", "status"))
-    assert statuses[newest.pk] == statuses[oldest.pk] == MessageStatus.DISPATCHED
-    assert statuses[middle.pk] == MessageStatus.QUEUED
+    # then four are dispatched and a new task carries on with the rest
+    statuses = list(HSTMessage.objects.order_by("pk").values_list("status", flat=True))
+    assert statuses == [MessageStatus.DISPATCHED] * 4 + [MessageStatus.QUEUED] * 2
+    assert dispatches == [messages[0].pk]
 
 
 @pytest.mark.django_db
@@ -152,9 +155,10 @@ def test_a_dispatch_costs_a_fixed_number_of_statements_plus_one_per_message(
     # given
     messages = _scheduled(ncb_fr, count)
 
-    # when / then: (savepoint) the open entries, lock them and it, one UPDATE per message,
-    # the due deliveries (select + update), the outbox entries (+ savepoint release)
-    with django_assert_num_queries(7 + count):
+    # when / then: the wake-up request taken, (savepoint) the open entries, lock them and
+    # it, one UPDATE per message, the due deliveries (select + update), the outbox entries
+    # (+ savepoint release)
+    with django_assert_num_queries(8 + count):
         message_dispatch(messages[0].pk)
 
 

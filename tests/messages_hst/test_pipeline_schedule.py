@@ -16,6 +16,7 @@ from messages_hst.models import Delivery, HSTMessage, OutboxEntry
 from messages_hst.pipeline import message_dispatch, schedule_delivery
 from ncb_cases import keys as instance_keys
 from tests.messages_hst import examples
+from tests.messages_hst.authoring_fixtures import record_enqueued
 from tests.messages_hst.factories import InboundMessageFactory
 from tests.messages_hst.pipeline_support import approved_message, enqueued, ncb
 
@@ -54,14 +55,18 @@ def test_each_recipient_gets_a_delivery_with_the_deadline_of_the_priority(
 
 
 def test_scheduling_writes_the_outbox_queues_the_message_and_enqueues_dispatch_on_commit(
-    ncb_fr, ncb_de, django_capture_on_commit_callbacks
+    ncb_fr, ncb_de, django_capture_on_commit_callbacks, monkeypatch
 ):
-    # given
+    # given no dispatch pending
     message = approved_message(ncb_fr)
+    dispatches = record_enqueued(monkeypatch, "dispatch_message")
 
     # when
     with django_capture_on_commit_callbacks() as callbacks:
         schedule_delivery(message)
+    assert dispatches == []  # nothing before the commit
+    for callback in callbacks:
+        callback()
 
     # then
     outbox = OutboxEntry.objects.get(message=message)
@@ -69,7 +74,7 @@ def test_scheduling_writes_the_outbox_queues_the_message_and_enqueues_dispatch_o
     assert outbox.enqueue_count == 1
     assert message.status == MessageStatus.QUEUED
     assert HSTMessage.objects.get(pk=message.pk).status == MessageStatus.QUEUED
-    assert enqueued(callbacks) == [("dispatch_message", message.pk, None)]
+    assert dispatches == [message.pk]
 
 
 def test_a_recipient_the_handling_denies_is_blocked_and_the_others_are_not(ncb_fr, ncb_de):

@@ -1,0 +1,86 @@
+"""One dispatch task for many approvals (`models.DispatchWakeUp`).
+
+Every approval used to enqueue a `dispatch_message` of its own. A dispatch already signs every
+open outbox entry it finds, so under load most of those tasks found their message done and
+cost a broker round trip, a worker's bookkeeping and a transaction for nothing, while the
+deliveries they queued ahead of waited behind them.
+
+Now an approval asks for a dispatch only if none is pending: after its commit it sets the
+wake-up row's `requested_at` when empty (or stale), and only then enqueues. A dispatch empties
+it before it reads the outbox, then dispatches every open entry. Why nothing is missed: the
+updates of the one row are serialised. An approval that finds the row set saw a request made
+before it by some approval whose dispatch has not emptied the row yet; that dispatch reads
+the outbox after emptying it, so after this approval's commit, and finds its entry.
+
+A request can be lost with its task (a broker that drops it): once `requested_at` is older
+than `dispatch_wake_up_ttl()` the next approval asks again, and the relay (HST.md §7.1) finds
+any entry still open after `HST_RELAY_AFTER_SECONDS` whatever happens here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from messages_hst.models import DispatchWakeUp
+from messages_hst.pipeline.queueing import enqueue
+
+
+def dispatch_wake_up_ttl() -> dt.timedelta:
+    """How long a request may wait for its dispatch before the next approval asks again
+    (setting HST_DISPATCH_WAKE_UP_SECONDS, default 10)."""
+    return dt.timedelta(seconds=float(getattr(settings, "HST_DISPATCH_WAKE_UP_SECONDS", 10)))
+
+
+def request_dispatch_on_commit(message_pk: int, *, coalesce: bool = True) -> None:
+    """Once the current transaction commits, `request_dispatch(message_pk)`."""
+    transaction.on_commit(partial(request_dispatch, message_pk, coalesce=coalesce))
+
+
+def request_dispatch(message_pk: int, *, coalesce: bool = True) -> bool:
+    """Enqueue `dispatch_message(message_pk)` unless a dispatch is already pending (see the
+    module's docstring; `coalesce=False`: enqueue in any case). True if this call enqueued.
+    Call after the commit that made the message's outbox entry visible."""
+    if not coalesce:
+        return enqueue("dispatch_message", message_pk)
+    now = timezone.now()
+    if not _requested(now):
+        return False
+    if enqueue("dispatch_message", message_pk):
+        return True
+    # The broker refused: let the next approval ask again rather than wait for the TTL.
+    DispatchWakeUp.objects.filter(pk=DispatchWakeUp.SINGLETON_PK, requested_at=now).update(
+        requested_at=None
+    )
+    return False
+
+
+def take_dispatch_request() -> None:
+    """Empty the request, before a dispatch reads the outbox: an approval committed from now
+    on asks for another dispatch."""
+    DispatchWakeUp.objects.filter(pk=DispatchWakeUp.SINGLETON_PK).update(requested_at=None)
+
+
+# One statement, the row created on first use (a flushed test database has none). Written
+# out because the ORM has no conditional upsert; the table is named in the model's Meta.
+_REQUEST_SQL = (
+    "INSERT INTO hst_dispatch_wake_up (id, requested_at) VALUES (%s, %s) "
+    "ON CONFLICT (id) DO UPDATE SET requested_at = excluded.requested_at "
+    "WHERE hst_dispatch_wake_up.requested_at IS NULL "
+    "OR hst_dispatch_wake_up.requested_at < %s"
+)
+
+
+def _requested(now: dt.datetime) -> bool:
+    """Set the request if it is empty or stale; True if this call set it."""
+    as_stored = connection.ops.adapt_datetimefield_value
+    stale_before = now - dispatch_wake_up_ttl()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _REQUEST_SQL, [DispatchWakeUp.SINGLETON_PK, as_stored(now), as_stored(stale_before)]
+        )
+        return cursor.rowcount == 1
