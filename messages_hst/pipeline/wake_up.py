@@ -27,7 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from messages_hst.models import DispatchWakeUp
-from messages_hst.pipeline.queueing import enqueue
+from messages_hst.pipeline import queueing
 
 
 def dispatch_wake_up_ttl() -> dt.timedelta:
@@ -46,11 +46,11 @@ def request_dispatch(message_pk: int, *, coalesce: bool = True) -> bool:
     module's docstring; `coalesce=False`: enqueue in any case). True if this call enqueued.
     Call after the commit that made the message's outbox entry visible."""
     if not coalesce:
-        return enqueue("dispatch_message", message_pk)
+        return queueing.enqueue("dispatch_message", message_pk)
     now = timezone.now()
     if not _requested(now):
         return False
-    if enqueue("dispatch_message", message_pk):
+    if queueing.enqueue("dispatch_message", message_pk):
         return True
     # The broker refused: let the next approval ask again rather than wait for the TTL.
     DispatchWakeUp.objects.filter(pk=DispatchWakeUp.SINGLETON_PK, requested_at=now).update(
