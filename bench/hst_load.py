@@ -135,51 +135,64 @@ def bench_users(ncb):
     return users[0], users[1]
 
 
+def info_message(*, batch: str, number: int, sender, recipient_code: str, author, **state):
+    """Message `number` of the batch, an INFO of `sender` to `recipient_code` written by
+    `author` (not saved); `state` sets its status and the fields that go with it."""
+    import uuid
+
+    from messages_hst.choices import MessageType, Priority
+    from messages_hst.models import HSTMessage
+
+    message_id = uuid.uuid4()
+    subject = SUBJECT.format(batch=batch, number=number)
+    return HSTMessage(
+        message_id=message_id,
+        message_type=MessageType.INFO,
+        priority=Priority.ROUTINE,
+        language="en",
+        subject=subject,
+        sender_ncb=sender,
+        document=info_document(
+            message_id=str(message_id),
+            sender=sender,
+            recipient_code=recipient_code,
+            subject=subject,
+        ),
+        created_by=author,
+        submitted_by=author,
+        **state,
+    )
+
+
 def prepare(*, batch: str, count: int, sender_code: str, recipient_code: str) -> dict:
     """Write `count` INFO messages of the batch, awaiting approval. Validated once (the first)
     with the real validator, so a document the services would refuse fails here, loudly."""
-    import uuid
-
     from django.db import transaction
     from django.utils import timezone
 
     from contacts.models import NationalCentralBureau
-    from messages_hst.choices import MessageStatus, MessageType, Priority
+    from messages_hst.choices import MessageStatus
     from messages_hst.models import HSTMessage
     from messages_hst.validation import validate_message
 
     sender = NationalCentralBureau.objects.select_related("country").get(code=sender_code)
     author, _ = bench_users(sender)
     now = timezone.now()
-    rows = []
-    for number in range(1, count + 1):
-        message_id = uuid.uuid4()
-        subject = SUBJECT.format(batch=batch, number=number)
-        document = info_document(
-            message_id=str(message_id),
+    rows = [
+        info_message(
+            batch=batch,
+            number=number,
             sender=sender,
             recipient_code=recipient_code,
-            subject=subject,
+            author=author,
+            status=MessageStatus.PENDING_APPROVAL,
+            submitted_at=now,
         )
-        if number == 1:
-            errors = [p for p in validate_message(document) if p.severity == "error"]
-            if errors:
-                raise SystemExit(f"the generated document does not validate: {errors}")
-        rows.append(
-            HSTMessage(
-                message_id=message_id,
-                message_type=MessageType.INFO,
-                priority=Priority.ROUTINE,
-                language="en",
-                subject=subject,
-                sender_ncb=sender,
-                status=MessageStatus.PENDING_APPROVAL,
-                document=document,
-                created_by=author,
-                submitted_by=author,
-                submitted_at=now,
-            )
-        )
+        for number in range(1, count + 1)
+    ]
+    errors = [p for p in validate_message(rows[0].document) if p.severity == "error"]
+    if errors:
+        raise SystemExit(f"the generated document does not validate: {errors}")
     with transaction.atomic():
         HSTMessage.objects.bulk_create(rows, batch_size=500)
     return {"batch": batch, "prepared": count}
@@ -194,14 +207,12 @@ def history(*, count: int, sender_code: str, recipient_code: str) -> dict:
     the batch tag `[history]`). Not signed for real (a digest, no bytes): nothing reads them
     again; they are there so that a statement reading every message ever sent shows."""
     import datetime as dt
-    import hashlib
-    import uuid
 
     from django.db import connection, transaction
     from django.utils import timezone
 
     from contacts.models import NationalCentralBureau
-    from messages_hst.choices import DeliveryStatus, MessageStatus, MessageType, Priority
+    from messages_hst.choices import DeliveryStatus, MessageStatus
     from messages_hst.models import Delivery, HSTMessage, OutboxEntry
 
     sender = NationalCentralBureau.objects.select_related("country").get(code=sender_code)
@@ -209,35 +220,26 @@ def history(*, count: int, sender_code: str, recipient_code: str) -> dict:
     author, approver = bench_users(sender)
     sent_at = timezone.now() - dt.timedelta(days=30)
     for start in range(0, count, HISTORY_CHUNK):
-        messages = []
-        for number in range(start + 1, min(start + HISTORY_CHUNK, count) + 1):
-            message_id = uuid.uuid4()
-            subject = SUBJECT.format(batch="history", number=number)
-            document = info_document(
-                message_id=str(message_id),
+        sent = {
+            "status": MessageStatus.DISPATCHED,
+            "submitted_at": sent_at,
+            "approved_by": approver,
+            "approved_at": sent_at,
+            "digest": "0" * 64,
+            "signed_at": sent_at,
+            "dispatched_at": sent_at,
+        }
+        messages = [
+            info_message(
+                batch="history",
+                number=number,
                 sender=sender,
                 recipient_code=recipient_code,
-                subject=subject,
+                author=author,
+                **sent,
             )
-            messages.append(
-                HSTMessage(
-                    message_id=message_id,
-                    message_type=MessageType.INFO,
-                    priority=Priority.ROUTINE,
-                    subject=subject,
-                    sender_ncb=sender,
-                    status=MessageStatus.DISPATCHED,
-                    document=document,
-                    created_by=author,
-                    submitted_by=author,
-                    submitted_at=sent_at,
-                    approved_by=approver,
-                    approved_at=sent_at,
-                    digest=hashlib.sha256(message_id.bytes).hexdigest(),
-                    signed_at=sent_at,
-                    dispatched_at=sent_at,
-                )
-            )
+            for number in range(start + 1, min(start + HISTORY_CHUNK, count) + 1)
+        ]
         with transaction.atomic():
             messages = HSTMessage.objects.bulk_create(messages)
             OutboxEntry.objects.bulk_create(
