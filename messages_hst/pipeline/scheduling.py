@@ -200,11 +200,13 @@ def _dispatch_round(
                 open_entries.order_by("created_at").values_list("message_id", flat=True)[:room]
             )
             wanted.update(others)
+        # In the messages' order, not their entries': a walk of every entry in its order
+        # would also serve that sort, and a planner could take it.
         batch = list(
             _dispatchable()
             .select_for_update(of=("self",), skip_locked=True)
             .filter(pk__in=wanted)
-            .order_by("outbox__pk")
+            .order_by("pk")
         )
         _dispatch([row for row in batch if not _processed(row)], now)
     message = next((row for row in batch if row.pk == message_pk), None)
