@@ -146,7 +146,7 @@ class DispatchWakeUp(models.Model):
     """One row: whether a dispatch has been asked for and has not begun reading the outbox.
 
     An approval enqueues `dispatch_message` only if it sets `requested_at` (it was empty, or
-    older than `pipeline.queueing.dispatch_wake_up_ttl()`); a dispatch empties it before it
+    older than `pipeline.wake_up.dispatch_wake_up_ttl()`); a dispatch empties it before it
     reads the open entries, then dispatches every one it finds. An approval that finds it set
     committed its entry before the pending dispatch empties it, so that dispatch reads the
     entry: under load one task serves many approvals instead of one task each (HST.md §7.1's

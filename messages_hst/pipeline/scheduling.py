@@ -184,8 +184,9 @@ def _dispatch_round(
     """In one transaction, lock and dispatch the message `message_pk` (if given) and the
     oldest messages whose outbox entry is open, `size` in all; rows another transaction holds
     are skipped (never waited for while holding others: no deadlock). Returns the message
-    `message_pk` if it was locked, and whether this dispatch is done: it found fewer open
-    entries than it had room for, or some were held by another dispatch, which carries on."""
+    `message_pk` if it was locked, and whether this dispatch is done: it had no room for
+    others (a batch of one: each message has its own task), found fewer open entries than it
+    had room for, or some were held by another dispatch, which carries on."""
     with transaction.atomic():
         wanted = set() if message_pk is None else {message_pk}
         room = size - len(wanted)
@@ -210,7 +211,7 @@ def _dispatch_round(
         )
         _dispatch([row for row in batch if not _processed(row)], now)
     message = next((row for row in batch if row.pk == message_pk), None)
-    done = len(others) < room or len(batch) < len(wanted)
+    done = room == 0 or len(others) < room or len(batch) < len(wanted)
     return message, done
 
 

@@ -109,6 +109,25 @@ def test_a_dispatch_drains_the_outbox_by_rounds_of_its_batch(ncb_fr, ncb_de, set
 
 
 @pytest.mark.django_db
+def test_without_batches_a_dispatch_takes_its_own_message_only(
+    ncb_fr, ncb_de, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    # given batches of one (every approval enqueues its own dispatch) and three queued messages
+    settings.HST_DISPATCH_BATCH = 1
+    messages = _scheduled(ncb_fr, 3)
+    dispatches = record_enqueued(monkeypatch, "dispatch_message")
+
+    # when the first one's dispatch runs
+    with django_capture_on_commit_callbacks(execute=True):
+        message_dispatch(messages[0].pk)
+
+    # then the others are left to their own tasks, and no task is added for them
+    statuses = list(HSTMessage.objects.order_by("pk").values_list("status", flat=True))
+    assert statuses == [MessageStatus.DISPATCHED, MessageStatus.QUEUED, MessageStatus.QUEUED]
+    assert dispatches == []
+
+
+@pytest.mark.django_db
 def test_a_dispatch_hands_a_long_queue_to_a_new_task_after_its_rounds(
     ncb_fr, ncb_de, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
