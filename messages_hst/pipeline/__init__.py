@@ -63,7 +63,7 @@ from messages_hst.pipeline.attempts import (
 from messages_hst.pipeline.policy import DEADLINES, DEFAULT_DEADLINE, blocked_reason, deadline_for
 from messages_hst.pipeline.relay import outbox_relay, relay_after
 from messages_hst.pipeline.requeue import delivery_requeue
-from messages_hst.pipeline.scheduling import message_dispatch, schedule_delivery
+from messages_hst.pipeline.scheduling import message_dispatch, recipient_ncbs, schedule_delivery
 
 __all__ = [
     "DEADLINES",
@@ -76,6 +76,7 @@ __all__ = [
     "delivery_requeue",
     "message_dispatch",
     "outbox_relay",
+    "recipient_ncbs",
     "relay_after",
     "retry_delay",
     "schedule_delivery",

@@ -190,7 +190,9 @@ def message_approve(
             )
         _require_status(message, MessageStatus.PENDING_APPROVAL)
         message.document = {**message.document, "created_at": compose.rfc3339(now)}
-        problems = message_validate(message, now=now)
+        # Read once for the validation's "known here" and the deliveries' transports.
+        ncbs = pipeline.recipient_ncbs(message.document)
+        problems = message_validate(message, now=now, ncbs=ncbs)
         errors = [problem for problem in problems if problem.severity == "error"]
         if errors:
             raise HSTValidationError(errors)
@@ -209,7 +211,7 @@ def message_approve(
         message.approved_at = now
         message.warnings_overridden = bool(problems)
         # Deliveries + outbox first: the message then goes QUEUED in the one UPDATE below.
-        pipeline.schedule_delivery(message, save_status=False)
+        pipeline.schedule_delivery(message, save_status=False, ncbs=ncbs)
         message.save(
             update_fields=[
                 "document",

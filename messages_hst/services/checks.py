@@ -14,19 +14,28 @@ from messages_hst.selectors import known_messages_for
 from messages_hst.validation import Problem, validate_message
 
 
-def message_validate(message: HSTMessage, *, now: dt.datetime | None = None) -> list[Problem]:
+def message_validate(
+    message: HSTMessage,
+    *,
+    now: dt.datetime | None = None,
+    ncbs: Mapping[str, NationalCentralBureau] | None = None,
+) -> list[Problem]:
     """Every problem of the message's document (HST.md §8), with earlier messages of the
     sender NCB known for the thread checks, plus what only this instance knows: every
-    recipient is an NCB known here, and not the sender itself. Pure read."""
+    recipient is an NCB known here, and not the sender itself. Pure read. `ncbs`: the
+    recipients' NCBs known here by code (`pipeline.recipient_ncbs` of this document), when
+    the caller has read them already."""
     problems = validate_message(
         message.document,
         known_messages=known_messages_for(message.sender_ncb),
         now=now or timezone.now(),
     )
-    return problems + _recipient_problems(message)
+    return problems + _recipient_problems(message, ncbs)
 
 
-def _recipient_problems(message: HSTMessage) -> list[Problem]:
+def _recipient_problems(
+    message: HSTMessage, ncbs: Mapping[str, NationalCentralBureau] | None
+) -> list[Problem]:
     recipients = message.document.get("recipients")
     if not isinstance(recipients, list):
         return []  # the schema says so already
@@ -35,11 +44,14 @@ def _recipient_problems(message: HSTMessage) -> list[Problem]:
         for index, recipient in enumerate(recipients)
         if isinstance(recipient, Mapping) and isinstance(recipient.get("ncb_code"), str)
     }
-    known = set(
-        NationalCentralBureau.objects.filter(code__in=set(codes.values()))
-        .order_by()  # no JOIN and sort for the model's ordering by country name
-        .values_list("code", flat=True)
-    )
+    if ncbs is not None:
+        known = set(ncbs)
+    else:
+        known = set(
+            NationalCentralBureau.objects.filter(code__in=set(codes.values()))
+            .order_by()  # no JOIN and sort for the model's ordering by country name
+            .values_list("code", flat=True)
+        )
     problems = []
     for index, code in codes.items():
         path = f"/recipients/{index}/ncb_code"

@@ -95,7 +95,8 @@ def system_message_send(
         message.in_reply_to = compose.parse_uuid(
             (body.get("response") or {}).get("ref_message_id")
         )
-    problems = message_validate(message, now=now)
+    ncbs = pipeline.recipient_ncbs(message.document)
+    problems = message_validate(message, now=now, ncbs=ncbs)
     if has_errors(problems):
         raise HSTValidationError([p for p in problems if p.severity == "error"])
     message.problems = [problem.as_dict() for problem in problems]
@@ -107,5 +108,5 @@ def system_message_send(
             obj=message,
             details={"message_type": message_type, "recipients": len(blocks), "system": True},
         )
-        pipeline.schedule_delivery(message)
+        pipeline.schedule_delivery(message, ncbs=ncbs)
     return message
