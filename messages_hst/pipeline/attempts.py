@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import random
 import traceback
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -45,24 +46,70 @@ def sending_stale_after() -> dt.timedelta:
     return dt.timedelta(seconds=max(relay_after, 3 * timeout + 5))
 
 
-def _claim(delivery: Delivery, now: dt.datetime) -> bool:
-    """Take the loaded delivery for one attempt with one conditional UPDATE: due (PENDING or
-    RETRY_SCHEDULED whose time has come) or abandoned (SENDING for too long), and attempted
-    no more times than when it was loaded (otherwise another worker acted on it meanwhile,
-    and whoever did scheduled what comes next)."""
+def _claimable(now: dt.datetime) -> Q:
+    """Due (PENDING or RETRY_SCHEDULED whose time has come) or abandoned (SENDING for too
+    long)."""
     due = Q(status__in=CLAIMABLE, next_attempt_at__lte=now + EARLY_TOLERANCE)
     abandoned = Q(status=DeliveryStatus.SENDING, updated_at__lt=now - sending_stale_after())
+    return due | abandoned
+
+
+def _claim(delivery: Delivery, now: dt.datetime) -> bool:
+    """Take the loaded delivery for one attempt with one conditional UPDATE: claimable, and
+    attempted no more times than when it was loaded (otherwise another worker acted on it
+    meanwhile, and whoever did scheduled what comes next)."""
     claimed = Delivery.objects.filter(
-        due | abandoned, pk=delivery.pk, attempts=delivery.attempts
+        _claimable(now), pk=delivery.pk, attempts=delivery.attempts
     ).update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, updated_at=now)
     if claimed != 1:
         return False
+    _mark_claimed(delivery, now)
+    return True
+
+
+def _claim_all(deliveries: list[Delivery], now: dt.datetime) -> list[Delivery]:
+    """`_claim` for a batch, in one transaction instead of one UPDATE each: the claimable
+    ones are locked (in key order, so that two batches sharing deliveries do not deadlock),
+    those still at the attempt count loaded are claimed by one UPDATE. Returns them."""
+    if len(deliveries) <= 1:
+        return [delivery for delivery in deliveries if _claim(delivery, now)]
+    loaded_attempts = {delivery.pk: delivery.attempts for delivery in deliveries}
+    with transaction.atomic():
+        current = (
+            Delivery.objects.select_for_update()
+            .filter(_claimable(now), pk__in=loaded_attempts)
+            .order_by("pk")
+            .values_list("pk", "attempts")
+        )
+        pks = {pk for pk, attempts in current if attempts == loaded_attempts[pk]}
+        if pks:
+            Delivery.objects.filter(pk__in=pks).update(
+                status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, updated_at=now
+            )
+    claimed = [delivery for delivery in deliveries if delivery.pk in pks]
+    for delivery in claimed:
+        _mark_claimed(delivery, now)
+    return claimed
+
+
+def _mark_claimed(delivery: Delivery, now: dt.datetime) -> None:
     delivery.status, delivery.attempts, delivery.updated_at = (
         DeliveryStatus.SENDING,
         delivery.attempts + 1,
         now,
     )
-    return True
+
+
+def _release(deliveries: list[Delivery], loaded: dict[int, tuple[str, dt.datetime]]) -> None:
+    """Give back claims that were not attempted (the batch stopped on an error): each goes
+    back to the status and time it was loaded with and to its attempt count, if the claim is
+    still ours. If this fails too (the database is gone), they wait as SENDING until the relay
+    takes them over."""
+    for delivery in deliveries:
+        status, updated_at = loaded[delivery.pk]
+        Delivery.objects.filter(
+            pk=delivery.pk, status=DeliveryStatus.SENDING, attempts=delivery.attempts
+        ).update(status=status, attempts=F("attempts") - 1, updated_at=updated_at)
 
 
 def _loaded(delivery_pks: list[int]) -> dict[int, Delivery]:
@@ -123,18 +170,28 @@ def delivery_attempt(
 
 
 def delivery_attempts(delivery_pks: list[int]) -> list[Delivery | None]:
-    """`delivery_attempt` for each of `delivery_pks` in turn (the `deliver_batch` task), the
-    deliveries loaded together: one query for the batch instead of one each. If one raises,
-    the ones after it are enqueued as `deliver` tasks of their own (they do not wait for the
-    relay) and the error goes up (the task's retry finds the first ones done)."""
+    """`delivery_attempt` for each of `delivery_pks` in turn (the `deliver_batch` task): the
+    deliveries loaded together and claimed together (`_claim_all`: one transaction instead of
+    one UPDATE each), then sent and recorded one after the other. If one raises, the claims
+    not yet attempted are released and those deliveries enqueued as `deliver` tasks of their
+    own (they do not wait for the relay), and the error goes up."""
+    now = timezone.now()
     loaded = _loaded(delivery_pks)
+    as_loaded = {pk: (delivery.status, delivery.updated_at) for pk, delivery in loaded.items()}
+    sendable = [
+        loaded[pk] for pk in delivery_pks if pk in loaded and loaded[pk].message.signed_bytes
+    ]
+    claimed = {delivery.pk: delivery for delivery in _claim_all(sendable, now)}
     results: list[Delivery | None] = []
     for index, pk in enumerate(delivery_pks):
+        delivery = claimed.pop(pk, None)  # a key named twice is attempted once
         try:
-            delivery = loaded.get(pk)
-            results.append(_attempt(delivery) if delivery is not None else None)
+            results.append(_send_and_record(delivery) if delivery is not None else None)
         except Exception:
-            enqueue_on_commit("deliver", list(delivery_pks[index + 1 :]))
+            rest = delivery_pks[index + 1 :]
+            with contextlib.suppress(DatabaseError):
+                _release([claimed[other] for other in rest if other in claimed], as_loaded)
+            enqueue_on_commit("deliver", list(rest))
             raise
     return results
 
@@ -144,14 +201,21 @@ def _attempt(
 ) -> Delivery | None:
     """Claim, send and record the loaded `delivery` (see `delivery_attempt`)."""
     now = now or timezone.now()
-    message = delivery.message
-    if not message.signed_bytes:
+    if not delivery.message.signed_bytes:
         return None  # not dispatched yet (cannot normally happen: the dispatch makes it due)
     if not _claim(delivery, now):
         return None
-    result = _send(transport, delivery, bytes(message.signed_bytes))
-    finished = max(timezone.now(), now)
-    return _record(delivery, delivery.attempts, now, finished, result)
+    return _send_and_record(delivery, started=now, transport=transport)
+
+
+def _send_and_record(
+    delivery: Delivery, *, started: dt.datetime | None = None, transport: Transport | None = None
+) -> Delivery | None:
+    """Send the claimed `delivery` and record the attempt (see `delivery_attempt`)."""
+    started = started or timezone.now()
+    result = _send(transport, delivery, bytes(delivery.message.signed_bytes))
+    finished = max(timezone.now(), started)
+    return _record(delivery, delivery.attempts, started, finished, result)
 
 
 def _record(

@@ -6,10 +6,12 @@ import time
 
 import pytest
 from django.db import connection, connections, transaction
+from django.utils import timezone
 
 from messages_hst.choices import AttemptOutcome, DeliveryStatus, MessageStatus
 from messages_hst.models import Delivery, HSTMessage, OutboxEntry
 from messages_hst.pipeline import (
+    delivery_attempt,
     delivery_attempts,
     message_dispatch,
     schedule_delivery,
@@ -297,36 +299,43 @@ class _HandedOver:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("count", [1, 4])
-def test_a_batch_loads_its_deliveries_once(
-    ncb_fr, ncb_de, monkeypatch, django_assert_num_queries, count
+@pytest.mark.parametrize(("count", "claim_statements"), [(1, 1), (4, 4), (8, 4)])
+def test_a_batch_loads_and_claims_its_deliveries_together(
+    ncb_fr, ncb_de, monkeypatch, django_assert_num_queries, count, claim_statements
 ):
     # given
     pks = _due_deliveries(ncb_fr, count)
     monkeypatch.setattr("messages_hst.pipeline.attempts.transport_for", lambda ncb: _HandedOver())
 
-    # when / then: one load, then per delivery the claim and (savepoint) update + insert
-    # (+ savepoint release)
-    with django_assert_num_queries(1 + 5 * count):
-        delivery_attempts(pks)
+    # when / then: one load; the claims: a lone delivery's conditional UPDATE, a batch's
+    # (savepoint) lock + UPDATE (+ release) whatever its size; then per delivery the
+    # (savepoint) update + insert (+ release)
+    with django_assert_num_queries(1 + claim_statements + 4 * count):
+        results = delivery_attempts(pks)
+    assert [delivery.status for delivery in results] == [DeliveryStatus.AWAITING_RECEIPT] * count
+    assert set(Delivery.objects.filter(pk__in=pks).values_list("attempts", flat=True)) == {1}
 
 
 @pytest.mark.django_db
 def test_a_delivery_attempted_elsewhere_after_the_batch_was_loaded_is_left_alone(
     ncb_fr, ncb_de, monkeypatch
 ):
-    # given two due deliveries; the second one is attempted by another worker while the
-    # batch sends the first (it failed there and waits for its retry, due at once)
+    # given two due deliveries; the second one is attempted by another worker between the
+    # batch's load and its claim (it failed there and waits for its retry, due at once)
+    from messages_hst.pipeline import attempts
+
     pks = _due_deliveries(ncb_fr, 2)
+    load = attempts._loaded
 
-    class AttemptedElsewhereMeanwhile(_HandedOver):
-        def send(self, delivery, signed_bytes):
-            Delivery.objects.filter(pk=pks[1]).update(
-                status=DeliveryStatus.RETRY_SCHEDULED, attempts=1
-            )
-            return super().send(delivery, signed_bytes)
+    def loaded_then_attempted_elsewhere(delivery_pks):
+        found = load(delivery_pks)
+        Delivery.objects.filter(pk=pks[1]).update(
+            status=DeliveryStatus.RETRY_SCHEDULED, attempts=1
+        )
+        return found
 
-    recorder = AttemptedElsewhereMeanwhile()
+    monkeypatch.setattr(attempts, "_loaded", loaded_then_attempted_elsewhere)
+    recorder = _HandedOver()
     monkeypatch.setattr("messages_hst.pipeline.attempts.transport_for", lambda ncb: recorder)
 
     # when
@@ -339,6 +348,31 @@ def test_a_delivery_attempted_elsewhere_after_the_batch_was_loaded_is_left_alone
 
 
 @pytest.mark.django_db
+def test_a_batchs_later_deliveries_are_held_while_it_sends_the_first(ncb_fr, ncb_de, monkeypatch):
+    # given two due deliveries in one batch, and another worker that tries the second while
+    # the batch sends the first
+    pks = _due_deliveries(ncb_fr, 2)
+    elsewhere = []
+
+    class AnotherWorkerMeanwhile(_HandedOver):
+        def send(self, delivery, signed_bytes):
+            if delivery.pk == pks[0]:
+                elsewhere.append(delivery_attempt(pks[1]))
+            return super().send(delivery, signed_bytes)
+
+    recorder = AnotherWorkerMeanwhile()
+    monkeypatch.setattr("messages_hst.pipeline.attempts.transport_for", lambda ncb: recorder)
+
+    # when
+    results = delivery_attempts(pks)
+
+    # then the other worker found it claimed and did nothing; the batch sent each once
+    assert elsewhere == [None]
+    assert recorder.sent == pks
+    assert [delivery.attempts for delivery in results] == [1, 1]
+
+
+@pytest.mark.django_db
 def test_a_failing_delivery_hands_the_rest_of_its_batch_to_tasks_of_their_own(
     ncb_fr, ncb_de, monkeypatch, django_capture_on_commit_callbacks
 ):
@@ -348,14 +382,16 @@ def test_a_failing_delivery_hands_the_rest_of_its_batch_to_tasks_of_their_own(
     def broken(delivery, **kwargs):
         raise RuntimeError("database gone")
 
-    monkeypatch.setattr("messages_hst.pipeline.attempts._attempt", broken)
+    monkeypatch.setattr("messages_hst.pipeline.attempts._send_and_record", broken)
 
     # when
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(RuntimeError):
         delivery_attempts(pks)
 
-    # then the two others are enqueued on their own
+    # then the two others are given back as they were and enqueued on their own
     assert enqueued(callbacks) == [("deliver", pks[1], None), ("deliver", pks[2], None)]
+    rest = Delivery.objects.filter(pk__in=pks[1:])
+    assert set(rest.values_list("status", "attempts")) == {(DeliveryStatus.PENDING, 0)}
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL")
@@ -387,3 +423,38 @@ def test_the_tasks_own_message_held_elsewhere_is_waited_for_and_dispatched(ncb_f
     # then it waited for the row and dispatched the message
     assert HSTMessage.objects.get(pk=message.pk).status == MessageStatus.DISPATCHED
     assert OutboxEntry.objects.get(message=message).processed_at is not None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_batches_sharing_deliveries_claim_each_once(ncb_fr, ncb_de):
+    # given six due deliveries, loaded by two batches that share four of them (in opposite
+    # orders: the locks are taken in key order, so neither waits for the other forever)
+    from messages_hst.pipeline import attempts
+
+    pks = _due_deliveries(ncb_fr, 6)
+    orders = [pks[:5], list(reversed(pks[1:]))]
+    claimed: list[list[int]] = [[], []]
+    start = threading.Barrier(2)
+
+    def batch(index):
+        try:
+            loaded = attempts._loaded(orders[index])
+            start.wait(5)
+            found = attempts._claim_all([loaded[pk] for pk in orders[index]], timezone.now())
+            claimed[index] = [delivery.pk for delivery in found]
+        finally:
+            connections.close_all()
+
+    # when both claim at once
+    threads = [threading.Thread(target=batch, args=(index,)) for index in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+
+    # then every delivery was claimed by exactly one of them, once
+    assert sorted(claimed[0] + claimed[1]) == sorted(pks)
+    assert set(Delivery.objects.filter(pk__in=pks).values_list("status", "attempts")) == {
+        (DeliveryStatus.SENDING, 1)
+    }
