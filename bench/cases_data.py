@@ -85,9 +85,9 @@ def use_bench_database() -> None:
     Must run before Django is configured. DEBUG off (the settings' default) as in production:
     no query log slowing every request down.
     """
-    import psycopg2
+    import psycopg
 
-    server = psycopg2.connect(dbname="postgres", user="postgres", host="127.0.0.1", port=5432)
+    server = psycopg.connect(dbname="postgres", user="postgres", host="127.0.0.1", port=5432)
     server.autocommit = True
     with server.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE])
@@ -267,10 +267,8 @@ class _Loader:
             if self.connection.vendor == "postgresql":
                 buffer = io.StringIO()
                 buffer.writelines("\t".join(map(_copy_value, row)) + "\n" for row in rows)
-                buffer.seek(0)
-                cursor.cursor.copy_expert(
-                    f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer
-                )
+                with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                    copy.write(buffer.getvalue())
             else:
                 marks = ", ".join(["%s"] * len(columns))
                 cursor.executemany(

@@ -239,15 +239,15 @@ def measure_latency(pair, figures: HstFigures, *, log=print) -> None:
 def environment_problem() -> str | None:
     """Why the benchmark cannot run here, or None. Points DATABASE_URL at the local
     PostgreSQL server when it names none (the instances create their own databases there)."""
-    import psycopg2
+    import psycopg
 
     from bench.hst_redis import redis_server_binary
 
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         os.environ["DATABASE_URL"] = DEFAULT_POSTGRES_URL
     try:
-        psycopg2.connect(os.environ["DATABASE_URL"], connect_timeout=3).close()
-    except psycopg2.Error as error:
+        psycopg.connect(os.environ["DATABASE_URL"], connect_timeout=3).close()
+    except psycopg.Error as error:
         return f"PostgreSQL unreachable ({str(error).strip()[:120]})"
     if redis_server_binary() is None and not os.environ.get("REDIS_URL"):
         return "no Redis: install redis-server or set REDIS_URL"

@@ -33,10 +33,10 @@ class InstanceDatabase:
         self.url = database_url
         parts = urlsplit(database_url)
         if parts.scheme.startswith("postgres"):
-            import psycopg2
+            import psycopg
 
             self.vendor = "postgresql"
-            self._connection = psycopg2.connect(
+            self._connection = psycopg.connect(
                 dbname=parts.path.lstrip("/"),
                 user=unquote(parts.username or "") or None,
                 password=unquote(parts.password or "") or None,

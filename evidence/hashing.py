@@ -316,7 +316,7 @@ def verify_chain(events: Iterable[StoredEvent | tuple]) -> ChainReport:
             last_needle = GENESIS_PREV_HASH.encode() + b'"'
         expected_sequence += 1
         if type(data) is not bytes:
-            data = bytes(data)  # memoryview from psycopg2, bytearray...
+            data = bytes(data)  # a memoryview or bytearray from a driver
         if sequence != expected_sequence:
             broken = _sequence_break(item, sequence, expected_sequence, data, last_hash, stream)
             return ChainReport(checked, len(heads), broken, heads)

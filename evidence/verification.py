@@ -215,7 +215,7 @@ def _ascii(text: Any) -> Any:
 
 def _log_pass_raw(state, base, scope, prefixes, *, encode: bool) -> LogScan:
     """The pass on PostgreSQL: a server-side cursor, the bytes as text (see `_verify_chains`)
-    that psycopg hands over undecoded (its BYTES type caster, on this cursor only), and
+    that psycopg hands over undecoded (`_UndecodedText`, on this cursor only), and
     fetched by a second thread (`_prefetched`)."""
     canonical: Any = F("canonical")
     if encode:
@@ -235,14 +235,23 @@ def _log_pass_raw(state, base, scope, prefixes, *, encode: bool) -> LogScan:
         connection.ensure_connection()
         cursor = connection.connection.cursor(name=f"custody_log_pass_{id(state):x}")
         cursor.itersize = STREAM_CHUNK
-        from psycopg2 import extensions  # PostgreSQL only
-
-        extensions.register_type(extensions.BYTES, cursor)
+        cursor.adapters.register_loader("text", _undecoded_text_loader())
         try:
             cursor.execute(sql, params)
             return state.run(_prefetched(cursor), prefixes)
         finally:
             cursor.close()
+
+
+def _undecoded_text_loader() -> type:
+    """A psycopg loader that hands text over as the bytes that came (PostgreSQL only)."""
+    from psycopg.adapt import Loader
+
+    class _UndecodedText(Loader):
+        def load(self, data) -> bytes:
+            return bytes(data)
+
+    return _UndecodedText
 
 
 def _prefetched(cursor: Any) -> Iterator[tuple]:
@@ -350,7 +359,7 @@ class _PassState:
                 continue  # outside the scope, or a suspect already
             last_sequence, last_hash, needle = tail
             if type(data) is not bytes:
-                data = bytes(data)  # memoryview from psycopg2
+                data = bytes(data)  # a memoryview from a driver
             at = find(data, marker) + marker_length
             if (
                 sequence != last_sequence + 1

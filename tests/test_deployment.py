@@ -10,8 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import psycopg2
-import psycopg2.errors
+import psycopg
+import psycopg.errors
 import pytest
 import yaml
 from cryptography.hazmat.primitives import serialization
@@ -232,7 +232,7 @@ def test_a_superuser_is_refused(two_roles):
 def test_the_application_role_writes_rows_but_cannot_touch_the_schema(two_roles):
     # given
     names, server = two_roles["names"], two_roles["server"]
-    connection = psycopg2.connect(
+    connection = psycopg.connect(
         host=server["host"], port=server["port"], dbname=names["dbname"],
         user=names["app_role"], password=names["app_password"],
     )  # fmt: skip
@@ -253,7 +253,7 @@ def test_the_application_role_writes_rows_but_cannot_touch_the_schema(two_roles)
             ):
                 try:
                     cursor.execute(statement)
-                except psycopg2.errors.InsufficientPrivilege:
+                except psycopg.errors.InsufficientPrivilege:
                     refused.append(statement)
     finally:
         connection.close()

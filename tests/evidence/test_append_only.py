@@ -110,7 +110,7 @@ def test_on_sqlite_only_the_test_suites_wipe_may_delete_custody_rows(event):
 @postgresql_only
 def test_on_postgresql_truncate_is_refused_outside_a_test_database(transactional_db):
     # given: a scratch database (not named test_…) with the migration's trigger function
-    import psycopg2
+    import psycopg
 
     name = f"evidence_probe_{uuid.uuid4().hex[:8]}"
     settings = connection.settings_dict
@@ -124,7 +124,7 @@ def test_on_postgresql_truncate_is_refused_outside_a_test_database(transactional
         cursor.execute(f'CREATE DATABASE "{name}"')
     probe = None
     try:
-        probe = psycopg2.connect(dbname=name, **{k: v for k, v in params.items() if v})
+        probe = psycopg.connect(dbname=name, **{k: v for k, v in params.items() if v})
         probe.autocommit = True
         cursor = probe.cursor()
         for table in append_only.TABLES:
@@ -134,9 +134,9 @@ def test_on_postgresql_truncate_is_refused_outside_a_test_database(transactional
         cursor.execute("INSERT INTO evidence_custodyevent VALUES (1)")
 
         # when / then
-        with pytest.raises(psycopg2.Error, match="append-only: TRUNCATE"):
+        with pytest.raises(psycopg.Error, match="append-only: TRUNCATE"):
             cursor.execute("TRUNCATE evidence_custodyevent")
-        with pytest.raises(psycopg2.Error, match="append-only: DELETE"):
+        with pytest.raises(psycopg.Error, match="append-only: DELETE"):
             cursor.execute("DELETE FROM evidence_custodyevent")
         cursor.execute("SELECT count(*) FROM evidence_custodyevent")
         assert cursor.fetchone() == (1,)

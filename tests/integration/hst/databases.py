@@ -129,9 +129,9 @@ def _drop_quietly(database_url: str) -> None:
 
 @contextlib.contextmanager
 def _admin_connection(server: dict):
-    import psycopg2
+    import psycopg
 
-    connection = psycopg2.connect(
+    connection = psycopg.connect(
         dbname="postgres",
         user=server["USER"] or None,
         password=server["PASSWORD"] or None,
