@@ -425,11 +425,13 @@ HST_RETRY_MAX_SECONDS = float(os.environ.get("HST_RETRY_MAX_SECONDS", "900"))
 HST_RELAY_AFTER_SECONDS = float(os.environ.get("HST_RELAY_AFTER_SECONDS", "60"))
 # Throughput: one dispatch signs up to DISPATCH_BATCH approved messages in one transaction
 # (by such rounds, every message approved while it was pending); a worker that is behind
-# delivers DELIVER_BATCH deliveries per task (each still claimed and recorded on its own). An
+# delivers DELIVER_BATCH deliveries per task (claimed together, each recorded on its own),
+# those for one peer NCB posted in one request of at most PEER_BATCH_MAX messages. An
 # approval asks for a dispatch only if none is pending, or if the pending one has not begun
 # after DISPATCH_WAKE_UP seconds (its task lost).
 HST_DISPATCH_BATCH = int(os.environ.get("HST_DISPATCH_BATCH", "50"))
 HST_DELIVER_BATCH = int(os.environ.get("HST_DELIVER_BATCH", "8"))
+HST_PEER_BATCH_MAX = int(os.environ.get("HST_PEER_BATCH_MAX", "50"))
 HST_DISPATCH_WAKE_UP_SECONDS = float(os.environ.get("HST_DISPATCH_WAKE_UP_SECONDS", "10"))
 # How long a process keeps NCB records and partners' keyrings it looked up for the inbox and
 # for checking receipts (seconds; 0 = no cache). Saving an NCB or a key here empties them.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import logging
 import random
 import traceback
@@ -14,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from messages_hst.choices import AttemptOutcome, DeliveryStatus
+from messages_hst.inbox.receive import max_body_bytes
 from messages_hst.models import Delivery, DeliveryAttempt
 from messages_hst.pipeline.alerts import delivery_alert
 from messages_hst.pipeline.queueing import enqueue_on_commit
@@ -131,18 +133,57 @@ def _send(transport: Transport | None, delivery: Delivery, signed_bytes: bytes) 
     except UnknownTransport as error:
         return TransportResult(AttemptOutcome.PERMANENT, detail=str(error))
     except Exception as error:  # a bug or an outage below the transport
-        # Where, not what: an exception's text may quote the message.
-        frame = traceback.extract_tb(error.__traceback__)[-1]
-        logger.warning(
-            "HST delivery %s: transport raised %s at %s:%s",
-            delivery.pk,
-            type(error).__name__,
-            frame.filename,
-            frame.lineno,
-        )
-        return TransportResult(
-            AttemptOutcome.TRANSIENT, detail=f"transport error ({type(error).__name__})"
-        )
+        return _transport_raised(delivery, error)
+
+
+def _send_batch(deliveries: list[Delivery]) -> list[TransportResult]:
+    """`_send` for deliveries to one NCB whose transport takes batches, in one request."""
+    try:
+        transport = transport_for(deliveries[0].recipient_ncb)
+        payloads = [bytes(delivery.message.signed_bytes) for delivery in deliveries]
+        return transport.send_batch(deliveries, payloads)
+    except Exception as error:  # a bug or an outage below the transport
+        return [_transport_raised(deliveries[0], error)] * len(deliveries)
+
+
+def _transport_raised(delivery: Delivery, error: Exception) -> TransportResult:
+    # Where, not what: an exception's text may quote the message.
+    frame = traceback.extract_tb(error.__traceback__)[-1]
+    logger.warning(
+        "HST delivery %s: transport raised %s at %s:%s",
+        delivery.pk,
+        type(error).__name__,
+        frame.filename,
+        frame.lineno,
+    )
+    return TransportResult(
+        AttemptOutcome.TRANSIENT, detail=f"transport error ({type(error).__name__})"
+    )
+
+
+def _sending_units(deliveries: list[Delivery]) -> list[list[Delivery]]:
+    """The claimed deliveries grouped as they will be sent: those for one NCB whose transport
+    takes batches (`peer`) together, up to `HST_PEER_BATCH_MAX` (50; 1 sends each alone) and
+    the inbox's body limit per request; every other alone. In the order of each group's first
+    delivery."""
+    most = int(getattr(settings, "HST_PEER_BATCH_MAX", 50))
+    limit = max_body_bytes()
+    units: list[list[Delivery]] = []
+    filling: dict[int, tuple[list[Delivery], int]] = {}  # NCB → its open group, its bytes
+    for delivery in deliveries:
+        try:
+            batches = hasattr(transport_for(delivery.recipient_ncb), "send_batch")
+        except UnknownTransport:
+            batches = False
+        size = len(delivery.message.signed_bytes) + 1  # and its line break
+        unit, used = filling.get(delivery.recipient_ncb_id, (None, 0))
+        if not batches or most <= 1 or unit is None or len(unit) >= most or used + size > limit:
+            unit, used = [], 0
+            units.append(unit)
+        unit.append(delivery)
+        if batches:
+            filling[delivery.recipient_ncb_id] = (unit, used + size)
+    return units
 
 
 def delivery_attempt(
@@ -170,30 +211,51 @@ def delivery_attempt(
 
 
 def delivery_attempts(delivery_pks: list[int]) -> list[Delivery | None]:
-    """`delivery_attempt` for each of `delivery_pks` in turn (the `deliver_batch` task): the
+    """`delivery_attempt` for each of `delivery_pks` (the `deliver_batch` task): the
     deliveries loaded together and claimed together (`_claim_all`: one transaction instead of
-    one UPDATE each), then sent and recorded one after the other. If one raises, the claims
-    not yet attempted are released and those deliveries enqueued as `deliver` tasks of their
-    own (they do not wait for the relay), and the error goes up."""
+    one UPDATE each), then sent, those for one NCB reached over `peer` in one request to its
+    batch inbox (`_sending_units`), the others one by one, and each attempt recorded on its
+    own. If one raises, the claims not yet recorded are released and those deliveries
+    enqueued as `deliver` tasks of their own (they do not wait for the relay), and the error
+    goes up. One result per key, in order (None for nothing done, or a key named again)."""
     now = timezone.now()
     loaded = _loaded(delivery_pks)
     as_loaded = {pk: (delivery.status, delivery.updated_at) for pk, delivery in loaded.items()}
     sendable = [
-        loaded[pk] for pk in delivery_pks if pk in loaded and loaded[pk].message.signed_bytes
+        loaded[pk]
+        for pk in dict.fromkeys(delivery_pks)
+        if pk in loaded and loaded[pk].message.signed_bytes
     ]
-    claimed = {delivery.pk: delivery for delivery in _claim_all(sendable, now)}
-    results: list[Delivery | None] = []
-    for index, pk in enumerate(delivery_pks):
-        delivery = claimed.pop(pk, None)  # a key named twice is attempted once
+    units = _sending_units(_claim_all(sendable, now))
+    recorded: dict[int, Delivery | None] = {}
+    for index, unit in enumerate(units):
         try:
-            results.append(_send_and_record(delivery) if delivery is not None else None)
+            outcomes = _send_unit(unit)
         except Exception:
-            rest = delivery_pks[index + 1 :]
+            waiting = [
+                delivery
+                for delivery in itertools.chain(unit, *units[index + 1 :])
+                if delivery.pk not in recorded
+            ]
             with contextlib.suppress(DatabaseError):
-                _release([claimed[other] for other in rest if other in claimed], as_loaded)
-            enqueue_on_commit("deliver", list(rest))
+                _release(waiting, as_loaded)
+            enqueue_on_commit("deliver", [delivery.pk for delivery in waiting])
             raise
-    return results
+        recorded.update(zip([delivery.pk for delivery in unit], outcomes, strict=True))
+    return [recorded.pop(pk, None) for pk in delivery_pks]
+
+
+def _send_unit(unit: list[Delivery]) -> list[Delivery | None]:
+    """Send one group of `_sending_units` and record each attempt."""
+    if len(unit) == 1:
+        return [_send_and_record(unit[0])]
+    started = timezone.now()
+    results = _send_batch(unit)
+    finished = max(timezone.now(), started)
+    return [
+        _record(delivery, delivery.attempts, started, finished, result)
+        for delivery, result in zip(unit, results, strict=True)
+    ]
 
 
 def _attempt(

@@ -10,6 +10,11 @@ followed: the signed bytes go to the configured endpoint or nowhere.
 
 One `httpx.Client` per process keeps connections alive across deliveries (a TLS handshake per
 message would cost more than signing it); a forked worker child opens its own.
+
+`send_batch` posts several messages for one NCB in one request to the batch inbox
+(`<peer_endpoint>/api/v1/hst/inbox/batch/`, docs/hst.md §4.1) and reads one answer per
+message, each as `send` reads its own. A peer without the batch inbox (404 or 405) gets the
+messages one by one, and is asked again only after `BATCH_UNSUPPORTED_RECHECK_SECONDS`.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from typing import TYPE_CHECKING
 
 import httpx
@@ -30,11 +36,17 @@ if TYPE_CHECKING:
     from messages_hst.models import Delivery
 
 INBOX_PATH = "/api/v1/hst/inbox/"
+BATCH_PATH = "/api/v1/hst/inbox/batch/"
+NDJSON = "application/x-ndjson"
+BATCH_UNSUPPORTED_STATUSES = (404, 405)
+BATCH_UNSUPPORTED_RECHECK_SECONDS = 600.0
 MAX_KEEPALIVE = 20
 MAX_CONNECTIONS = 50
 
 _lock = threading.Lock()
 _client: tuple[int, httpx.Client] | None = None
+# Peers whose batch inbox answered 404/405, until when (monotonic seconds).
+_batch_unsupported: dict[str, float] = {}
 
 
 def timeout_seconds() -> float:
@@ -126,3 +138,76 @@ class PeerTransport(Transport):
         if response.status_code in (200, 201):
             return answer_result(response.status_code, response.content)
         return answer_result(response.status_code, None, problems_of(response))
+
+    def send_batch(
+        self, deliveries: list[Delivery], payloads: list[bytes]
+    ) -> list[TransportResult]:
+        """Send `payloads` (signed canonical bytes, one per delivery) to the one NCB of
+        `deliveries` in one request; one result per delivery, in order. A transport failure
+        or a refusal of the whole request (429, 5xx) is every delivery's result."""
+        ncb = deliveries[0].recipient_ncb
+        url, unusable = inbox_url(ncb.peer_endpoint)
+        if url is None:
+            return [TransportResult(AttemptOutcome.PERMANENT, detail=unusable)] * len(deliveries)
+        batch_url = url.removesuffix(INBOX_PATH) + BATCH_PATH
+        if _batch_unsupported.get(batch_url, 0.0) > time.monotonic():
+            return self._one_by_one(deliveries, payloads)
+        client = self.client or process_client()
+        try:
+            response = client.post(
+                batch_url,
+                content=b"".join(payload + b"\n" for payload in payloads),
+                headers={"Content-Type": NDJSON, "HST-Recipient": ncb.code},
+            )
+        except httpx.TimeoutException as error:
+            failed = TransportResult(
+                AttemptOutcome.TRANSIENT, detail=f"timeout ({type(error).__name__})"
+            )
+            return [failed] * len(deliveries)
+        except httpx.HTTPError as error:
+            failed = TransportResult(
+                AttemptOutcome.TRANSIENT, detail=f"connection failed ({type(error).__name__})"
+            )
+            return [failed] * len(deliveries)
+        if response.status_code in BATCH_UNSUPPORTED_STATUSES or response.status_code == 413:
+            if response.status_code != 413:  # 413: this batch only (the peer's limit is lower)
+                _batch_unsupported[batch_url] = (
+                    time.monotonic() + BATCH_UNSUPPORTED_RECHECK_SECONDS
+                )
+            return self._one_by_one(deliveries, payloads)
+        if response.status_code != 200:
+            refused = answer_result(response.status_code, None, problems_of(response))
+            return [refused] * len(deliveries)
+        return _batch_answers(response, len(deliveries))
+
+    def _one_by_one(
+        self, deliveries: list[Delivery], payloads: list[bytes]
+    ) -> list[TransportResult]:
+        pairs = zip(deliveries, payloads, strict=True)
+        return [self.send(delivery, payload) for delivery, payload in pairs]
+
+
+def _batch_answers(response: httpx.Response, count: int) -> list[TransportResult]:
+    """One result per answer line; an answer that is not one readable line per message is a
+    transient failure of every message (the peer may have stored them: a resend is replayed)."""
+    lines = response.content.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    answers = []
+    for line in lines:
+        try:
+            answer = json.loads(line)
+            status = int(answer["status"])
+        except (ValueError, TypeError, KeyError):
+            break
+        receipt = answer.get("receipt")
+        if isinstance(receipt, str):
+            answers.append(answer_result(status, receipt.encode()))
+        else:
+            answers.append(answer_result(status, None, answer.get("problems")))
+    if len(answers) != count or "ndjson" not in response.headers.get("content-type", ""):
+        unreadable = TransportResult(
+            AttemptOutcome.TRANSIENT, http_status=200, detail="batch answer unreadable"
+        )
+        return [unreadable] * count
+    return answers

@@ -224,7 +224,7 @@ class InboxView(APIView):
     )
     def post(self, request):
         limit = max_body_bytes()
-        raw = _read_body(request._request, limit)
+        raw = read_body(request._request, limit)
         outcome = inbox_receive(
             raw=raw,
             recipient_code=request.headers.get("HST-Recipient") or None,
@@ -238,7 +238,7 @@ class InboxView(APIView):
         return Response({"problems": outcome.problems}, status=outcome.http_status)
 
 
-def _read_body(request, limit: int) -> bytes:
+def read_body(request, limit: int) -> bytes:
     """At most `limit` + 1 bytes of the body: enough to tell it is too large, never more
     (whatever Content-Length says); what was read is what the inbox keeps."""
     if hasattr(request, "_body"):  # already read by someone else

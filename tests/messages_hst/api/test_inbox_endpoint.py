@@ -164,7 +164,7 @@ def test_body_reader_stops_after_the_limit_plus_one_byte():
 
     from django.test import RequestFactory
 
-    from messages_hst.api.views.inbox import _read_body
+    from messages_hst.api.views.inbox import read_body
 
     # given a request announcing and carrying 1 MB
     body = b"x" * 1_000_000
@@ -173,7 +173,7 @@ def test_body_reader_stops_after_the_limit_plus_one_byte():
     request._stream = stream
 
     # when the inbox reads it with a limit of 1,000 bytes
-    raw = _read_body(request, 1000)
+    raw = read_body(request, 1000)
 
     # then it has read exactly 1,001 bytes and no more
     assert raw == body[:1001]
