@@ -414,6 +414,7 @@ API_TOKEN_DEFAULT_EXPIRY_DAYS = 90
 # deliveries are dropped for the I-24/7 gateway, and whether peers may be reached over plain
 # HTTP (only for tests and the two-instance demo on 127.0.0.1; production peers use HTTPS).
 HST_INBOX_MAX_BYTES = int(os.environ.get("HST_INBOX_MAX_BYTES", str(10 * 1024 * 1024)))
+HST_INBOX_BATCH_MAX_MESSAGES = int(os.environ.get("HST_INBOX_BATCH_MAX_MESSAGES", "100"))
 HST_GATEWAY_DIR = Path(os.environ.get("HST_GATEWAY_DIR", VAR_DIR / "hst-gateway"))
 HST_PEER_ALLOW_HTTP = env_flag("HST_PEER_ALLOW_HTTP", False)
 HST_PEER_TIMEOUT_SECONDS = float(os.environ.get("HST_PEER_TIMEOUT_SECONDS", "10"))

@@ -46,6 +46,10 @@ class InboxThrottle(ScopedRateThrottle):
         return self.THROTTLE_RATES.get(self.scope) or DEFAULT_INBOX_RATE
 
     def allow_request(self, request, view):
+        return self.allow_messages(request, view, 1)
+
+    def allow_messages(self, request, view, count: int) -> bool:
+        """Count `count` messages against the rate (the batch inbox: one per line)."""
         self.scope = getattr(view, self.scope_attr, None)
         if not self.scope:
             return True
@@ -58,11 +62,12 @@ class InboxThrottle(ScopedRateThrottle):
         window = int(self.now // self.duration)
         key = f"{self.key}_{window}"
         try:
-            count = self.cache.incr(key)
+            total = self.cache.incr(key, count)
         except ValueError:  # the window's first request (or its key expired)
-            count = 1 if self.cache.add(key, 1, self.duration + 1) else self.cache.incr(key)
+            added = self.cache.add(key, count, self.duration + 1)
+            total = count if added else self.cache.incr(key, count)
         self.window_end = (window + 1) * self.duration
-        return count <= self.num_requests
+        return total <= self.num_requests
 
     def wait(self):
         return max(0.0, self.window_end - self.now)

@@ -12,6 +12,7 @@ on a busy link the HTTP exchange, middleware and throttle cost as much as the in
 
 import json
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -27,7 +28,13 @@ from messages_hst.inbox.receive import max_body_bytes
 from ncb_cases.audit import request_ip
 
 NDJSON = "application/x-ndjson"
+DEFAULT_MAX_MESSAGES = 100
 EMPTY_BATCH = problem("", "empty_batch", "the batch holds no message")
+
+
+def max_batch_messages() -> int:
+    """The most messages one batch may hold (`HST_INBOX_BATCH_MAX_MESSAGES`, default 100)."""
+    return int(getattr(settings, "HST_INBOX_BATCH_MAX_MESSAGES", DEFAULT_MAX_MESSAGES))
 
 
 def split_lines(raw: bytes) -> list[bytes]:
@@ -50,10 +57,11 @@ def answer_line(outcome: InboxOutcome) -> bytes:
 class InboxBatchView(APIView):
     """Receive several HST messages for one NCB hosted on this instance.
 
-    Authentication, throttle (one request, whatever the number of lines) and every check are
-    those of the single inbox (`InboxView`). 200 with one answer line per message; a body over
+    Authentication, throttle (each line counts as one post) and every check are those of the
+    single inbox (`InboxView`). 200 with one answer line per message; a body over
     `HST_INBOX_MAX_BYTES` is refused whole with 413 (and kept, as the single inbox keeps it),
-    an empty one with 400.
+    an empty one or one of more than `HST_INBOX_BATCH_MAX_MESSAGES` lines with 400 (nothing
+    read from it is stored: like a throttled request, it is refused before any work).
     """
 
     authentication_classes = []
@@ -90,7 +98,10 @@ class InboxBatchView(APIView):
                 response=OpenApiTypes.STR,
                 description=_("One answer line per message, in the order of the body."),
             ),
-            400: OpenApiResponse(response=PROBLEMS, description=_("The body holds no message.")),
+            400: OpenApiResponse(
+                response=PROBLEMS,
+                description=_("The body holds no message, or more than the configured most."),
+            ),
             413: OpenApiResponse(
                 response=PROBLEMS, description=_("The body is larger than the configured limit.")
             ),
@@ -111,7 +122,14 @@ class InboxBatchView(APIView):
             return Response({"problems": outcome.problems}, status=outcome.http_status)
         if not raw.strip():  # no bytes to keep
             return Response({"problems": [EMPTY_BATCH]}, status=400)
-        answers = b"".join(
-            answer_line(inbox_receive(raw=line, **context)) for line in split_lines(raw)
-        )
+        lines = split_lines(raw)
+        most = max_batch_messages()
+        if len(lines) > most:  # refused like a throttled request: before any work
+            too_long = problem("", "batch_too_long", f"a batch holds at most {most} messages")
+            return Response({"problems": [too_long]}, status=400)
+        # The request counted as one message; the others count too, as if posted alone.
+        throttle = InboxThrottle()
+        if len(lines) > 1 and not throttle.allow_messages(request, self, len(lines) - 1):
+            self.throttled(request, throttle.wait())
+        answers = b"".join(answer_line(inbox_receive(raw=line, **context)) for line in lines)
         return HttpResponse(answers, status=200, content_type=NDJSON)

@@ -95,6 +95,37 @@ def test_an_empty_batch_is_a_400(ncb_de):
     assert response.json()["problems"][0]["code"] == "empty_batch"
 
 
+def test_a_batch_longer_than_allowed_is_refused_before_anything_is_stored(ncb_fr, settings):
+    # given batches of at most two messages
+    settings.HST_INBOX_BATCH_MAX_MESSAGES = 2
+
+    # when three come
+    response = post_batch([signed(ncb_fr) for _ in range(3)])
+
+    # then
+    assert response.status_code == 400
+    assert response.json()["problems"][0]["code"] == "batch_too_long"
+    assert not InboundMessage.objects.exists()
+
+
+def test_each_line_counts_against_the_throttle(ncb_fr, ncb_de, monkeypatch):
+    from django.core.cache import cache
+
+    from messages_hst.api.views.inbox import InboxThrottle
+
+    # given a rate of two posts a minute
+    cache.clear()
+    monkeypatch.setattr(InboxThrottle, "THROTTLE_RATES", {"hst-inbox": "2/min"})
+
+    # when a batch of three comes
+    response = post_batch([signed(ncb_fr) for _ in range(3)])
+
+    # then it is throttled as three posts would be, before anything is stored
+    assert response.status_code == 429
+    assert not InboundMessage.objects.exists()
+    cache.clear()
+
+
 def test_the_batch_inbox_is_in_the_api_schema():
     from drf_spectacular.generators import SchemaGenerator
 
