@@ -57,10 +57,10 @@ from messages_hst.pipeline.alerts import delivery_alert
 from messages_hst.pipeline.attempts import (
     delivery_attempt,
     delivery_attempts,
-    retry_delay,
     sending_stale_after,
 )
 from messages_hst.pipeline.policy import DEADLINES, DEFAULT_DEADLINE, blocked_reason, deadline_for
+from messages_hst.pipeline.recording import retry_delay
 from messages_hst.pipeline.relay import outbox_relay, relay_after
 from messages_hst.pipeline.requeue import delivery_requeue
 from messages_hst.pipeline.scheduling import message_dispatch, recipient_ncbs, schedule_delivery

@@ -1,4 +1,4 @@
-"""One delivery attempt: claim, send, record (HST.md §7.2)."""
+"""Delivery attempts: claim, send, record (HST.md §7.2; the recording: `recording`)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import contextlib
 import datetime as dt
 import itertools
 import logging
-import random
 import traceback
 
 from django.conf import settings
@@ -16,10 +15,9 @@ from django.utils import timezone
 
 from messages_hst.choices import AttemptOutcome, DeliveryStatus
 from messages_hst.inbox.receive import max_body_bytes
-from messages_hst.models import Delivery, DeliveryAttempt
-from messages_hst.pipeline.alerts import delivery_alert
+from messages_hst.models import Delivery
 from messages_hst.pipeline.queueing import enqueue_on_commit
-from messages_hst.receipts import receipt_verify
+from messages_hst.pipeline.recording import record_attempts
 from messages_hst.transports import Transport, TransportResult, UnknownTransport, transport_for
 
 logger = logging.getLogger("messages_hst.pipeline")
@@ -27,17 +25,6 @@ logger = logging.getLogger("messages_hst.pipeline")
 CLAIMABLE = (DeliveryStatus.PENDING, DeliveryStatus.RETRY_SCHEDULED)
 # A task may run a little before its countdown by the database's clock.
 EARLY_TOLERANCE = dt.timedelta(seconds=2)
-MAX_EXPONENT = 30
-
-
-def retry_delay(attempt: int, *, rng: random.Random | None = None) -> float:
-    """Seconds to wait after failed attempt number `attempt` (1, 2, ...): exponential backoff
-    with full jitter, uniform in [0, min(cap, base * 2**(attempt - 1))] (settings
-    HST_RETRY_BASE_SECONDS, default 5, and HST_RETRY_MAX_SECONDS, default 900)."""
-    base = float(getattr(settings, "HST_RETRY_BASE_SECONDS", 5))
-    cap = float(getattr(settings, "HST_RETRY_MAX_SECONDS", 900))
-    ceiling = min(cap, base * 2 ** min(max(attempt - 1, 0), MAX_EXPONENT))
-    return (rng or random).uniform(0, ceiling)
 
 
 def sending_stale_after() -> dt.timedelta:
@@ -252,10 +239,7 @@ def _send_unit(unit: list[Delivery]) -> list[Delivery | None]:
     started = timezone.now()
     results = _send_batch(unit)
     finished = max(timezone.now(), started)
-    return [
-        _record(delivery, delivery.attempts, started, finished, result)
-        for delivery, result in zip(unit, results, strict=True)
-    ]
+    return record_attempts(list(zip(unit, results, strict=True)), started, finished)
 
 
 def _attempt(
@@ -277,74 +261,4 @@ def _send_and_record(
     started = started or timezone.now()
     result = _send(transport, delivery, bytes(delivery.message.signed_bytes))
     finished = max(timezone.now(), started)
-    return _record(delivery, delivery.attempts, started, finished, result)
-
-
-def _record(
-    delivery: Delivery,
-    number: int,
-    started: dt.datetime,
-    finished: dt.datetime,
-    result: TransportResult,
-) -> Delivery | None:
-    fields: dict = {"transport": delivery.recipient_ncb.transport, "updated_at": finished}
-    outcome, detail = result.outcome, result.detail
-    if outcome == AttemptOutcome.DELIVERED:
-        check = receipt_verify(delivery, result.receipt_bytes)
-        fields.update(
-            receipt_bytes=result.receipt_bytes,
-            receipt=check.document,
-            receipt_signature=check.signature_status,
-        )
-        if check.ok:
-            detail = f"{detail}; receipt verified"
-        else:
-            outcome, detail = AttemptOutcome.PERMANENT, f"{check.detail} ({detail})"
-    if outcome == AttemptOutcome.DELIVERED:
-        status = DeliveryStatus.DELIVERED
-        fields.update(delivered_at=finished, next_attempt_at=None, last_error="")
-    elif outcome == AttemptOutcome.HANDED_OVER:
-        status = DeliveryStatus.AWAITING_RECEIPT
-        fields.update(next_attempt_at=None, last_error="")
-    elif outcome == AttemptOutcome.TRANSIENT and finished < delivery.deadline_at:
-        status = DeliveryStatus.RETRY_SCHEDULED
-        delay = dt.timedelta(seconds=retry_delay(number))
-        fields.update(next_attempt_at=min(finished + delay, delivery.deadline_at))
-        fields["last_error"] = detail
-    else:
-        status = (
-            DeliveryStatus.DEAD if outcome == AttemptOutcome.TRANSIENT else DeliveryStatus.REJECTED
-        )
-        if status == DeliveryStatus.DEAD:
-            detail = f"{detail}; deadline passed"
-        fields.update(next_attempt_at=None, last_error=detail[:500])
-    if outcome in (AttemptOutcome.DELIVERED, AttemptOutcome.HANDED_OVER):
-        fields["sent_at"] = delivery.sent_at or finished
-
-    with transaction.atomic():
-        still_ours = Delivery.objects.filter(
-            pk=delivery.pk, status=DeliveryStatus.SENDING, attempts=number
-        ).update(status=status, **fields)
-        if not still_ours:
-            # Taken over after our claim went stale (or settled by a gateway receipt): the
-            # other party records the outcome; the receiver deduplicated our copy.
-            logger.info("HST delivery %s: attempt %s outcome dropped", delivery.pk, number)
-            return None
-        DeliveryAttempt.objects.create(
-            delivery_id=delivery.pk,
-            number=number,
-            started_at=started,
-            finished_at=finished,
-            outcome=outcome,
-            http_status=result.http_status,
-            detail=detail[:500],
-        )
-        delivery.status = status
-        for name, value in fields.items():
-            setattr(delivery, name, value)
-        if status == DeliveryStatus.RETRY_SCHEDULED:
-            countdown = max((fields["next_attempt_at"] - finished).total_seconds(), 0)
-            enqueue_on_commit("deliver", [delivery.pk], countdown=countdown)
-        elif status in (DeliveryStatus.DEAD, DeliveryStatus.REJECTED):
-            delivery_alert(delivery, reason=detail)
-    return delivery
+    return record_attempts([(delivery, result)], started, finished)[0]

@@ -199,3 +199,28 @@ def test_with_batches_of_one_each_message_has_its_own_request(
     # then
     assert [request.path for request in fake_peer.requests] == [INBOX_PATH] * 3
     assert [d.status for d in results] == [DeliveryStatus.DELIVERED] * 3
+
+
+def test_a_batch_costs_one_statement_per_delivery_beyond_a_fixed_few(
+    ncb_fr, ncb_de, fake_peer, de_key
+):
+    # given batches of three and of six deliveries to DE, whose batch inbox answers receipts
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_peer(ncb_de, fake_peer.url)
+
+    def statements_for(count):
+        deliveries = [dispatched_message(ncb_fr).deliveries.get() for _ in range(count)]
+        fake_peer.respond = answering(receipts_by_id(deliveries, de_key))
+        with CaptureQueriesContext(connection) as captured:
+            results = delivery_attempts([d.pk for d in deliveries])
+        assert [d.status for d in results] == [DeliveryStatus.DELIVERED] * count
+        return len(captured.captured_queries)
+
+    # when
+    three, six = statements_for(3), statements_for(6)
+
+    # then the load, the claims, the request and the log rows cost the same; each delivery
+    # adds only its own conditional UPDATE
+    assert six - three == 3
