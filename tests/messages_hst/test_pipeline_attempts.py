@@ -13,27 +13,14 @@ from messages_hst.choices import AttemptOutcome, DeliveryStatus, SignatureStatus
 from messages_hst.models import Delivery
 from messages_hst.pipeline import delivery_attempt
 from tests.messages_hst.pipeline_support import (
-    PartnerKey,
     dispatched_message,
     enqueued,
     make_peer,
     problems_body,
     receipt_bytes,
-    running_fake_peer,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def fake_peer(settings):
-    with running_fake_peer(settings) as peer:
-        yield peer
-
-
-@pytest.fixture
-def de_key(ncb_de):
-    return PartnerKey.register(ncb_de)
 
 
 @pytest.fixture

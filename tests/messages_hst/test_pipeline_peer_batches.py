@@ -11,11 +11,9 @@ from messages_hst.models import Delivery
 from messages_hst.pipeline import delivery_attempts
 from messages_hst.transports import peer
 from tests.messages_hst.pipeline_support import (
-    PartnerKey,
     dispatched_message,
     make_peer,
     receipt_bytes,
-    running_fake_peer,
 )
 
 pytestmark = pytest.mark.django_db
@@ -29,17 +27,6 @@ def _no_remembered_peers():
     peer._batch_unsupported.clear()
     yield
     peer._batch_unsupported.clear()
-
-
-@pytest.fixture
-def fake_peer(settings):
-    with running_fake_peer(settings) as server:
-        yield server
-
-
-@pytest.fixture
-def de_key(ncb_de):
-    return PartnerKey.register(ncb_de)
 
 
 @pytest.fixture
