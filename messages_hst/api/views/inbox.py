@@ -100,6 +100,13 @@ def _problems(description, code: str, message: str) -> OpenApiResponse:
     )
 
 
+def recipient_header(description) -> OpenApiParameter:
+    """The `HST-Recipient` request header, as each inbox documents it."""
+    return OpenApiParameter(
+        "HST-Recipient", OpenApiTypes.STR, OpenApiParameter.HEADER, description=description
+    )
+
+
 RECEIPT = OpenApiResponse(
     response=OpenApiTypes.OBJECT,
     description=_(
@@ -164,14 +171,11 @@ class InboxView(APIView):
             )
         ],
         parameters=[
-            OpenApiParameter(
-                "HST-Recipient",
-                OpenApiTypes.STR,
-                OpenApiParameter.HEADER,
-                description=_(
+            recipient_header(
+                _(
                     "Code of the recipient NCB this delivery is for; optional when exactly "
                     "one recipient of the message is hosted here."
-                ),
+                )
             ),
             OpenApiParameter(
                 "Idempotency-Key",

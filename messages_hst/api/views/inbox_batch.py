@@ -16,12 +16,12 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from messages_hst.api.views.inbox import PROBLEMS, InboxThrottle, read_body
+from messages_hst.api.views.inbox import PROBLEMS, InboxThrottle, read_body, recipient_header
 from messages_hst.inbox import InboxOutcome, inbox_receive
 from messages_hst.inbox.problems import problem
 from messages_hst.inbox.receive import max_body_bytes
@@ -83,14 +83,11 @@ class InboxBatchView(APIView):
         ),
         request={NDJSON: OpenApiTypes.STR},
         parameters=[
-            OpenApiParameter(
-                "HST-Recipient",
-                OpenApiTypes.STR,
-                OpenApiParameter.HEADER,
-                description=_(
+            recipient_header(
+                _(
                     "Code of the recipient NCB of every message of the batch; optional when "
                     "exactly one recipient of each message is hosted here."
-                ),
+                )
             ),
         ],
         responses={
