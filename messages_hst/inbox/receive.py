@@ -298,7 +298,7 @@ def _check_once(
         if errors(found):
             return _quarantine(inbound, found, alert=False, claim=inserted)
         inbound.problems = found
-        inbound.case = _own_case(inbound)
+        inbound.case = _own_case(inbound, document)
         inbound.receipt_bytes = receipts.receipt_bytes(
             inbound=inbound, document=document, warnings=found, now=now
         )
@@ -389,10 +389,19 @@ def _addressing_problems(
     return []
 
 
-def _own_case(inbound: InboundMessage) -> Case | None:
+def _own_case(inbound: InboundMessage, document: dict) -> Case | None:
     """The recipient's own case the thread is about (a REPLY or UPDATE to our message carries
-    our case's public id as `hst_case_id`), else None: triage links the others."""
-    if inbound.hst_case_id is None:
+    our case's public id as `hst_case_id`), else None: triage links the others.
+
+    Only a message in a thread (it replies to, supersedes or references another) can be about
+    the recipient's case: `hst_case_id` is the thread's (HST.md §2), and a thread's first
+    message carries its sender's. Without one there is nothing to look up (a query saved on
+    every new message)."""
+    thread = document.get("thread")
+    in_a_thread = isinstance(thread, dict) and any(
+        thread.get(key) for key in ("in_reply_to", "supersedes", "references")
+    )
+    if inbound.hst_case_id is None or not in_a_thread:
         return None
     # Only its key: the row links to it and the audit names it, nothing reads the rest (the
     # columns and the model's ordering were most of this query's cost, on every message).

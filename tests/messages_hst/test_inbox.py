@@ -348,6 +348,7 @@ def test_a_message_about_the_recipients_own_case_is_linked_to_it(ncb_fr, ncb_de)
     document = hst_document(
         message_id=uuid.uuid4(), sender_ncb=ncb_fr, recipients=("DE",), case=own_case
     )
+    document["thread"] = {"in_reply_to": str(uuid.uuid4())}
 
     # when
     outcome = receive(signed_bytes(document))
@@ -356,6 +357,31 @@ def test_a_message_about_the_recipients_own_case_is_linked_to_it(ncb_fr, ncb_de)
     assert outcome.http_status == 201
     assert InboundMessage.objects.get().case == own_case
     assert AuditEvent.objects.get(action=AuditAction.RECEIVE).case == own_case
+
+
+def test_a_message_starting_a_thread_is_not_looked_up_as_the_recipients_case(
+    ncb_fr, ncb_de, django_assert_num_queries
+):
+    # given a first INFO (no thread) whose case id happens to be one of DE's cases
+    own_case = CaseFactory(owner_ncb=ncb_de)
+    document = hst_document(
+        message_id=uuid.uuid4(),
+        sender_ncb=ncb_fr,
+        recipients=("DE",),
+        case=own_case,
+        message_type="INFO",
+    )
+    document.pop("thread", None)
+    raw = signed_bytes(document)
+    receive(
+        signed_bytes(hst_document(message_id=uuid.uuid4(), sender_ncb=ncb_fr, recipients=("DE",)))
+    )  # fmt: skip  (caches warmed)
+
+    # when / then: (savepoint) the bytes (+ release), (savepoint) the check's UPDATE, the audit
+    # row (+ release): no case lookup; the thread's case id is its sender's
+    with django_assert_num_queries(7):
+        receive(raw)
+    assert InboundMessage.objects.get(message_id=document["message_id"]).case is None
 
 
 def test_a_case_id_of_another_ncbs_case_links_nothing(ncb_fr, ncb_de):
