@@ -119,13 +119,13 @@ def test_a_check_overtaken_by_another_caller_writes_nothing_and_replays(
     raw = canonical_json_bytes(keys.sign_as_instance(document))
     second, own_case = [], receive_module._own_case
 
-    def overtaken(inbound):
+    def overtaken(inbound, document):
         if not second:
             second.append(None)
             outcomes, failures = post_at_once(raw, 1)
             assert failures == []
             second[0] = outcomes[0]
-        return own_case(inbound)
+        return own_case(inbound, document)
 
     monkeypatch.setattr(receive_module, "_own_case", overtaken)
 
