@@ -57,6 +57,7 @@ from messages_hst.inbox.problems import (
 )
 from messages_hst.models import InboundMessage
 from messages_hst.validation import validate_message
+from messages_hst.validation.references import thread_references
 from ncb_cases.audit import audit_record
 from ncb_cases.choices import AuditAction
 from ncb_cases.models import Case
@@ -397,11 +398,7 @@ def _own_case(inbound: InboundMessage, document: dict) -> Case | None:
     the recipient's case: `hst_case_id` is the thread's (HST.md §2), and a thread's first
     message carries its sender's. Without one there is nothing to look up (a query saved on
     every new message)."""
-    thread = document.get("thread")
-    in_a_thread = isinstance(thread, dict) and any(
-        thread.get(key) for key in ("in_reply_to", "supersedes", "references")
-    )
-    if inbound.hst_case_id is None or not in_a_thread:
+    if inbound.hst_case_id is None or not thread_references(document):
         return None
     # Only its key: the row links to it and the audit names it, nothing reads the rest (the
     # columns and the model's ordering were most of this query's cost, on every message).

@@ -27,6 +27,7 @@ from django.db.models import Q
 from contacts.models import NationalCentralBureau
 from messages_hst.choices import Priority
 from messages_hst.models import HSTMessage, InboundMessage
+from messages_hst.validation.references import thread_references
 
 DEADLINES = {
     Priority.FLASH: dt.timedelta(minutes=15),
@@ -95,18 +96,6 @@ class ProviderRule:
                 f"go on to {code} without {self.provider}'s permission"
             )
         return ""
-
-
-def thread_references(document: Mapping[str, Any]) -> set[str]:
-    """The message ids the document's thread points at."""
-    thread = document.get("thread")
-    if not isinstance(thread, Mapping):
-        return set()
-    ids = {thread.get("in_reply_to"), thread.get("supersedes")}
-    references = thread.get("references")
-    if isinstance(references, list):
-        ids.update(references)
-    return {value for value in ids if isinstance(value, str) and value}
 
 
 def provider_rules(message: HSTMessage) -> list[ProviderRule]:

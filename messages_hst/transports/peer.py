@@ -124,17 +124,9 @@ class PeerTransport(Transport):
             "HST-Recipient": ncb.code,
             "HST-Signature": signature_header(signed_bytes),
         }
-        client = self.client or process_client()
-        try:
-            response = client.post(url, content=signed_bytes, headers=headers)
-        except httpx.TimeoutException as error:
-            return TransportResult(
-                AttemptOutcome.TRANSIENT, detail=f"timeout ({type(error).__name__})"
-            )
-        except httpx.HTTPError as error:
-            return TransportResult(
-                AttemptOutcome.TRANSIENT, detail=f"connection failed ({type(error).__name__})"
-            )
+        response = self._post(url, signed_bytes, headers)
+        if isinstance(response, TransportResult):
+            return response
         if response.status_code in (200, 201):
             return answer_result(response.status_code, response.content)
         return answer_result(response.status_code, None, problems_of(response))
@@ -152,23 +144,13 @@ class PeerTransport(Transport):
         batch_url = url.removesuffix(INBOX_PATH) + BATCH_PATH
         if _batch_unsupported.get(batch_url, 0.0) > time.monotonic():
             return self._one_by_one(deliveries, payloads)
-        client = self.client or process_client()
-        try:
-            response = client.post(
-                batch_url,
-                content=b"".join(payload + b"\n" for payload in payloads),
-                headers={"Content-Type": NDJSON, "HST-Recipient": ncb.code},
-            )
-        except httpx.TimeoutException as error:
-            failed = TransportResult(
-                AttemptOutcome.TRANSIENT, detail=f"timeout ({type(error).__name__})"
-            )
-            return [failed] * len(deliveries)
-        except httpx.HTTPError as error:
-            failed = TransportResult(
-                AttemptOutcome.TRANSIENT, detail=f"connection failed ({type(error).__name__})"
-            )
-            return [failed] * len(deliveries)
+        response = self._post(
+            batch_url,
+            b"".join(payload + b"\n" for payload in payloads),
+            {"Content-Type": NDJSON, "HST-Recipient": ncb.code},
+        )
+        if isinstance(response, TransportResult):
+            return [response] * len(deliveries)
         if response.status_code in BATCH_UNSUPPORTED_STATUSES or response.status_code == 413:
             if response.status_code != 413:  # 413: this batch only (the peer's limit is lower)
                 _batch_unsupported[batch_url] = (
@@ -179,6 +161,20 @@ class PeerTransport(Transport):
             refused = answer_result(response.status_code, None, problems_of(response))
             return [refused] * len(deliveries)
         return _batch_answers(response, len(deliveries))
+
+    def _post(self, url: str, body: bytes, headers: dict) -> httpx.Response | TransportResult:
+        """The peer's response, or the transient failure of a request that got none."""
+        client = self.client or process_client()
+        try:
+            return client.post(url, content=body, headers=headers)
+        except httpx.TimeoutException as error:
+            return TransportResult(
+                AttemptOutcome.TRANSIENT, detail=f"timeout ({type(error).__name__})"
+            )
+        except httpx.HTTPError as error:
+            return TransportResult(
+                AttemptOutcome.TRANSIENT, detail=f"connection failed ({type(error).__name__})"
+            )
 
     def _one_by_one(
         self, deliveries: list[Delivery], payloads: list[bytes]

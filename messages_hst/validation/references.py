@@ -12,6 +12,19 @@ from messages_hst.validation.problems import _Report
 
 KnownMessages = Mapping[str, Mapping[str, Any]] | Callable[[str], Mapping[str, Any] | None]
 
+
+def thread_references(document: Mapping[str, Any]) -> set[str]:
+    """The message ids the document's thread points at."""
+    thread = document.get("thread")
+    if not isinstance(thread, Mapping):
+        return set()
+    ids = {thread.get("in_reply_to"), thread.get("supersedes")}
+    references = thread.get("references")
+    if isinstance(references, list):
+        ids.update(references)
+    return {value for value in ids if isinstance(value, str) and value}
+
+
 # The entity lists of HST.md §4 and the key that names each entity.
 ENTITY_LISTS = {
     "persons": "ref",
