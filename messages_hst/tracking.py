@@ -54,7 +54,12 @@ def _uuid(value: Any) -> uuid.UUID | None:
 
 
 def _items(
-    *, document: dict, ncb: NationalCentralBureau, direction: str, counterpart: str, case
+    *,
+    document: dict,
+    ncb: NationalCentralBureau,
+    direction: str,
+    counterpart: str,
+    case_id: int | None,
 ) -> list[TrackedRequest]:
     message_id = _uuid(document.get("message_id"))
     if message_id is None or document.get("message_type") != MessageType.REQUEST:
@@ -74,7 +79,7 @@ def _items(
                 request_ref=request["ref"][:16],
                 action=str(request.get("action", ""))[:32],
                 due_on=_date(request.get("deadline")) or response_due,
-                case=case,
+                case_id=case_id,
             )
         )
     # Idempotent: an item already tracked (a replayed approval, a re-run) is left as it is.
@@ -93,7 +98,7 @@ def track_sent_request(message: HSTMessage) -> list[TrackedRequest]:
         ncb=message.sender_ncb,
         direction=RequestDirection.SENT,
         counterpart=str(counterpart),
-        case=message.case,
+        case_id=message.case_id,
     )
 
 
@@ -104,7 +109,7 @@ def track_received_request(inbound: InboundMessage) -> list[TrackedRequest]:
         ncb=inbound.recipient_ncb,
         direction=RequestDirection.RECEIVED,
         counterpart=inbound.sender_code,
-        case=inbound.case,
+        case_id=inbound.case_id,
     )
 
 

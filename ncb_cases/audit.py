@@ -52,19 +52,26 @@ def audit_record(
     """
     user = actor if actor is not None and actor.is_authenticated else None
     officer = officer_of(user) if user is not None else None
-    if case is None and obj is not None:
-        case = obj if isinstance(obj, Case) else getattr(obj, "case", None)
     return AuditEvent.objects.create(
         actor=user,
         actor_ncb_id=officer.ncb_id if officer else None,
         action=action,
         object_type=obj._meta.model_name if obj is not None else "",
         object_public_id=getattr(obj, "public_id", None),
-        case=case,
+        case_id=case.pk if case is not None else _case_id_of(obj),
         purpose=(purpose or "").strip()[:PURPOSE_MAX_LENGTH],
         ip=_valid_ip(ip),
         details=details or {},
     )
+
+
+def _case_id_of(obj: models.Model | None) -> int | None:
+    """The case `obj` is (or belongs to), by key: its case row need not be read for that."""
+    if obj is None:
+        return None
+    if isinstance(obj, Case):
+        return obj.pk
+    return getattr(obj, "case_id", None)
 
 
 def _valid_ip(value: str | None) -> str | None:

@@ -39,11 +39,17 @@ SYSTEM_OWNED_FIELDS = ("hst_version", "message_id", "message_type", "sender", "c
 
 
 def _lock(message: HSTMessage) -> HSTMessage:
-    return (
-        HSTMessage.objects.select_for_update(of=("self",))
-        .select_related("sender_ncb", "case")
-        .get(pk=message.pk)
-    )
+    """The message's row, locked and read again (its status and document may have moved since
+    the caller read it). Its sender NCB and case are taken from the caller's copy when it
+    holds the rows the locked one points to (else read if used): joining them into the
+    locking read costs as much as the read itself, and an approval is the exchange's hottest
+    write."""
+    locked = HSTMessage.objects.select_for_update().get(pk=message.pk)
+    for relation in (HSTMessage.sender_ncb.field, HSTMessage.case.field):
+        loaded = relation.get_cached_value(message, default=None)
+        if loaded is not None and loaded.pk == relation.value_from_object(locked):
+            relation.set_cached_value(locked, loaded)
+    return locked
 
 
 def _require_status(message: HSTMessage, *statuses: str) -> None:
