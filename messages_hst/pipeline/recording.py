@@ -18,6 +18,7 @@ from messages_hst.pipeline.alerts import delivery_alert
 from messages_hst.pipeline.queueing import enqueue_on_commit
 from messages_hst.receipts import receipt_verify
 from messages_hst.transports import TransportResult
+from ncb_cases.row_updates import update_each
 
 logger = logging.getLogger("messages_hst.pipeline")
 
@@ -91,17 +92,24 @@ def record_attempts(
     transaction: each delivery's new state, written only if its claim still holds (None
     otherwise), and the attempts' log rows in one INSERT. On commit, a RETRY_SCHEDULED
     delivery is enqueued with its countdown; DEAD and REJECTED alert the sender NCB's
-    supervisors. Returns the deliveries updated, in order."""
+    supervisors. Returns the deliveries updated, in order. Three statements (a fourth per
+    other shape of result: delivered, to retry...) whatever the number of attempts."""
     verdicts = [_verdict(delivery, finished, result) for delivery, result in attempted]
     recorded: list[Delivery | None] = []
     with transaction.atomic():
+        # Locked until the commit: a claim that holds now still holds when its row is written.
+        claims_held = set(
+            Delivery.objects.select_for_update()
+            .filter(pk__in=[delivery.pk for delivery, _result in attempted])
+            .filter(status=DeliveryStatus.SENDING)
+            .order_by("pk")  # in key order, as every batch of deliveries is locked
+            .values_list("pk", "attempts")
+        )
         log = []
+        writes: dict[tuple[str, ...], list[Delivery]] = {}
         for (delivery, result), verdict in zip(attempted, verdicts, strict=True):
             number = delivery.attempts
-            still_ours = Delivery.objects.filter(
-                pk=delivery.pk, status=DeliveryStatus.SENDING, attempts=number
-            ).update(status=verdict.status, **verdict.fields)
-            if not still_ours:
+            if (delivery.pk, number) not in claims_held:
                 # Taken over after our claim went stale (or settled by a gateway receipt): the
                 # other party records the outcome; the receiver deduplicated our copy.
                 logger.info("HST delivery %s: attempt %s outcome dropped", delivery.pk, number)
@@ -119,7 +127,10 @@ def record_attempts(
                 )
             )
             _apply(delivery, verdict, finished)
+            writes.setdefault(("status", *verdict.fields), []).append(delivery)
             recorded.append(delivery)
+        for fields, deliveries in writes.items():
+            update_each(deliveries, fields)
         DeliveryAttempt.objects.bulk_create(log)
     return recorded
 

@@ -66,8 +66,9 @@ def test_the_attempt_costs_a_fixed_number_of_queries(
     # given
     answer_with_receipt(fake_peer, to_peer_de.message, de_key.private)
 
-    # when / then: load, claim, keyring, (savepoint) update + insert (+ savepoint release)
-    with django_assert_num_queries(7):
+    # when / then: load, claim, keyring, (savepoint) the claim still held (locked), update,
+    # insert (+ savepoint release)
+    with django_assert_num_queries(8):
         delivery_attempt(to_peer_de.pk)
 
 

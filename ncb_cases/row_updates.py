@@ -1,0 +1,41 @@
+"""Many rows, each written with its own values, in one statement sent once.
+
+The ORM compiles an UPDATE per row (`filter(pk=...).update(...)`: about half a millisecond of
+Python each, several times what the database spends on it), and `bulk_update` writes one CASE
+expression per field over every row, which grows with the batch and is parsed anew each time.
+`update_each` hands the driver one statement and every row's parameters (`executemany`:
+psycopg 3 pipelines them in one round trip; SQLite steps the one prepared statement), for the
+pipeline's hottest writes, which touch the same fields of a batch of rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import connection
+from django.db.models import Model
+
+
+def update_each(objects: Sequence[Model], fields: Sequence[str]) -> int:
+    """Write each of `objects` (saved instances of one model) to its row, by primary key: its
+    current values of `fields`. As `QuerySet.update`, no signals, no `auto_now`: set every
+    value written. Returns the number of rows updated."""
+    if not objects:
+        return 0
+    meta = type(objects[0])._meta
+    columns = [meta.get_field(name) for name in fields]
+    if not columns:
+        raise ValueError("update_each: no field to write")
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
+    # Only the model's own table and column names, quoted, are spelled into it; values are
+    # parameters.
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
+    rows = [
+        [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in columns]
+        + [meta.pk.get_db_prep_value(obj.pk, connection)]
+        for obj in objects
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+        return cursor.rowcount
