@@ -17,6 +17,7 @@ from contacts.models import NationalCentralBureau
 from messages_hst import keys
 from messages_hst.choices import DeliveryStatus, MessageStatus
 from messages_hst.formatting import render_text
+from messages_hst.inbox import directory
 from messages_hst.models import Delivery, HSTMessage, OutboxEntry
 from messages_hst.pipeline.alerts import delivery_alert
 from messages_hst.pipeline.policy import blocked_reason, deadline_for, provider_rules
@@ -48,16 +49,10 @@ def _recipients(document: Mapping) -> list[tuple[str, str]]:
 
 def recipient_ncbs(document: Mapping) -> dict[str, NationalCentralBureau]:
     """The NCBs known here among the document's recipients, by code, with their country (the
-    policy reads it), in one query. A code missing from the answer is no NCB known here."""
-    codes = [code for code, _role in _recipients(document)]
-    if not codes:
-        return {}
-    return {
-        ncb.code: ncb
-        for ncb in NationalCentralBureau.objects.filter(code__in=codes)
-        .select_related("country")
-        .order_by()  # not the model's ordering by country name: a sort for nothing
-    }
+    policy reads it): from the directory kept per process for a few seconds
+    (`inbox.directory`), at most one query. A code missing from the answer is no NCB known
+    here."""
+    return directory.ncbs_with_country(code for code, _role in _recipients(document))
 
 
 def schedule_delivery(

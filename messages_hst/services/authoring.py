@@ -33,9 +33,22 @@ from messages_hst.services.composing import COMPOSE_KEY
 from messages_hst.validation import Problem, has_errors, with_computed_flags
 from ncb_cases.audit import audit_record
 from ncb_cases.choices import AuditAction
+from ncb_cases.row_updates import update_each
 
 # Envelope fields the system owns: an edit of the draft never changes them.
 SYSTEM_OWNED_FIELDS = ("hst_version", "message_id", "message_type", "sender", "created_at", "case")
+
+
+# What an approval writes to the message's row.
+APPROVAL_FIELDS = (
+    "document",
+    "problems",
+    "status",
+    "approved_by",
+    "approved_at",
+    "warnings_overridden",
+    "updated_at",
+)
 
 
 def _lock(message: HSTMessage) -> HSTMessage:
@@ -216,19 +229,11 @@ def message_approve(
         message.approved_by = actor
         message.approved_at = now
         message.warnings_overridden = bool(problems)
-        # Deliveries + outbox first: the message then goes QUEUED in the one UPDATE below.
+        message.updated_at = timezone.now()
+        # Deliveries + outbox first: the message then goes QUEUED in the one UPDATE below,
+        # written without save()'s per-call compilation (the exchange's hottest write).
         pipeline.schedule_delivery(message, save_status=False, ncbs=ncbs)
-        message.save(
-            update_fields=[
-                "document",
-                "problems",
-                "status",
-                "approved_by",
-                "approved_at",
-                "warnings_overridden",
-                "updated_at",
-            ]
-        )
+        update_each([message], APPROVAL_FIELDS)
         audit_record(
             actor=actor,
             action=AuditAction.APPROVE,
