@@ -188,9 +188,7 @@ def test_with_batches_of_one_each_message_has_its_own_request(
     assert [d.status for d in results] == [DeliveryStatus.DELIVERED] * 3
 
 
-def test_a_batch_costs_the_same_statements_whatever_its_size(
-    ncb_fr, ncb_de, fake_peer, de_key
-):
+def test_a_batch_costs_the_same_statements_whatever_its_size(ncb_fr, ncb_de, fake_peer, de_key):
     # given batches of three and of six deliveries to DE, whose batch inbox answers receipts
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
