@@ -71,26 +71,13 @@ def _cached(key: tuple, load: Callable[[], Any]) -> Any:
 
 def hosted_ncb(code: str | None) -> NationalCentralBureau | None:
     """The NCB of `code` if it is hosted on this instance (transport `local`), else None."""
-    if not code:
-        return None
-    code = code.strip().upper()
-    return _cached(
-        ("hosted", code),
-        lambda: (
-            NationalCentralBureau.objects.select_related("country")
-            .filter(code=code, transport=MessageTransport.LOCAL)
-            .order_by()
-            .first()
-        ),
-    )
+    ncb = ncb_by_code(code.strip().upper()) if code else None
+    return ncb if ncb is not None and ncb.transport == MessageTransport.LOCAL else None
 
 
 def ncb_by_code(code: str) -> NationalCentralBureau | None:
-    """The NCB of `code` (any transport), or None."""
-    return _cached(
-        ("ncb", code),
-        lambda: NationalCentralBureau.objects.filter(code=code).order_by().first(),
-    )
+    """The NCB of `code` (any transport), with its country, or None."""
+    return ncbs_with_country([code]).get(code)
 
 
 def ncbs_with_country(codes: Iterable[str]) -> dict[str, NationalCentralBureau]:

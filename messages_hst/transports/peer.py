@@ -29,6 +29,7 @@ import httpx
 from django.conf import settings
 
 from contacts.choices import MessageTransport
+from messages_hst import ndjson
 from messages_hst.choices import AttemptOutcome
 from messages_hst.transports.base import Transport, TransportResult, answer_result
 
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
 
 INBOX_PATH = "/api/v1/hst/inbox/"
 BATCH_PATH = "/api/v1/hst/inbox/batch/"
-NDJSON = "application/x-ndjson"
 BATCH_UNSUPPORTED_STATUSES = (404, 405)
 BATCH_UNSUPPORTED_RECHECK_SECONDS = 600.0
 MAX_KEEPALIVE = 20
@@ -146,8 +146,8 @@ class PeerTransport(Transport):
             return self._one_by_one(deliveries, payloads)
         response = self._post(
             batch_url,
-            b"".join(payload + b"\n" for payload in payloads),
-            {"Content-Type": NDJSON, "HST-Recipient": ncb.code},
+            ndjson.joined(payloads),
+            {"Content-Type": ndjson.MEDIA_TYPE, "HST-Recipient": ncb.code},
         )
         if isinstance(response, TransportResult):
             return [response] * len(deliveries)
@@ -186,11 +186,8 @@ class PeerTransport(Transport):
 def _batch_answers(response: httpx.Response, count: int) -> list[TransportResult]:
     """One result per answer line; an answer that is not one readable line per message is a
     transient failure of every message (the peer may have stored them: a resend is replayed)."""
-    lines = response.content.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
     answers = []
-    for line in lines:
+    for line in ndjson.split_lines(response.content):
         try:
             answer = json.loads(line)
             status = int(answer["status"])

@@ -19,6 +19,7 @@ MODULES = [
     "messages_hst.labels",
     "messages_hst.formatting",
     "messages_hst.parsing",
+    "messages_hst.ndjson",
 ]
 
 

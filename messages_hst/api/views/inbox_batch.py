@@ -25,9 +25,10 @@ from messages_hst.api.views.inbox import PROBLEMS, InboxThrottle, read_body, rec
 from messages_hst.inbox import InboxOutcome, inbox_receive
 from messages_hst.inbox.problems import problem
 from messages_hst.inbox.receive import max_body_bytes
+from messages_hst.ndjson import MEDIA_TYPE as NDJSON
+from messages_hst.ndjson import joined, split_lines
 from ncb_cases.audit import request_ip
 
-NDJSON = "application/x-ndjson"
 DEFAULT_MAX_MESSAGES = 100
 EMPTY_BATCH = problem("", "empty_batch", "the batch holds no message")
 
@@ -37,21 +38,13 @@ def max_batch_messages() -> int:
     return int(getattr(settings, "HST_INBOX_BATCH_MAX_MESSAGES", DEFAULT_MAX_MESSAGES))
 
 
-def split_lines(raw: bytes) -> list[bytes]:
-    """The messages of a batch body: its lines, the last one's line break optional."""
-    lines = raw.split(b"\n")
-    if len(lines) > 1 and lines[-1] == b"":
-        lines.pop()
-    return lines
-
-
 def answer_line(outcome: InboxOutcome) -> bytes:
-    """One message's answer as a line of the batch answer."""
+    """One message's answer, a line of the batch answer (without its line break)."""
     if outcome.receipt_bytes is not None:
         answer = {"status": outcome.http_status, "receipt": outcome.receipt_bytes.decode()}
     else:
         answer = {"status": outcome.http_status, "problems": outcome.problems}
-    return json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+    return json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 class InboxBatchView(APIView):
@@ -128,5 +121,5 @@ class InboxBatchView(APIView):
         throttle = InboxThrottle()
         if len(lines) > 1 and not throttle.allow_messages(request, self, len(lines) - 1):
             self.throttled(request, throttle.wait())
-        answers = b"".join(answer_line(inbox_receive(raw=line, **context)) for line in lines)
+        answers = joined([answer_line(inbox_receive(raw=line, **context)) for line in lines])
         return HttpResponse(answers, status=200, content_type=NDJSON)
