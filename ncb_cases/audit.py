@@ -50,9 +50,28 @@ def audit_record(
     - `details`: a few small JSON-serialisable facts. Never put a protected person's identity
       here: the trail is shown to supervisors without the victim-identity permission.
     """
+    event = audit_event(
+        actor=actor, action=action, obj=obj, case=case, purpose=purpose, ip=ip, details=details
+    )
+    event.save()
+    return event
+
+
+def audit_event(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    obj: models.Model | None = None,
+    case: Case | None = None,
+    purpose: str = "",
+    ip: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """The event `audit_record` writes, not yet saved: for a caller that records many writes
+    of one transaction with one `bulk_create`."""
     user = actor if actor is not None and actor.is_authenticated else None
     officer = officer_of(user) if user is not None else None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=user,
         actor_ncb_id=officer.ncb_id if officer else None,
         action=action,

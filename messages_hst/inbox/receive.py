@@ -38,6 +38,7 @@ from django.db.models import F, Func, JSONField, TextField, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from contacts.models import NationalCentralBureau
 from messages_hst.choices import InboundStatus, MessageType, SignatureStatus
 from messages_hst.inbox import alerts, directory, effects, receipts
 from messages_hst.inbox.envelope import (
@@ -58,9 +59,9 @@ from messages_hst.inbox.problems import (
 from messages_hst.models import InboundMessage
 from messages_hst.validation import validate_message
 from messages_hst.validation.references import thread_references
-from ncb_cases.audit import audit_record
+from ncb_cases.audit import audit_event
 from ncb_cases.choices import AuditAction
-from ncb_cases.models import Case
+from ncb_cases.models import AuditEvent, Case
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 ACCEPTED_STATUSES = (
@@ -117,36 +118,51 @@ def inbox_receive(
     """Receive one HST message body for `recipient_code` (None: the message's single
     recipient hosted here). See the module docstring for the steps and statuses."""
     raw = bytes(raw)
-    limit = max_body_bytes()
-    context = {
-        "named": (recipient_code or "").strip().upper()[:12],
-        "transport": transport[:10],
-        "remote_addr": client_ip(remote_addr),
-    }
-    if len(raw) > limit:
-        recipient = hosted_ncb(recipient_code)
-        refusal = problem("", "body_too_large", f"the body is larger than {limit} bytes")
-        envelope = Envelope(None, "", None, [refusal])
-        return _store_refused(raw[: limit + 1], envelope, recipient, **context)
-    envelope = read_envelope(raw)
-    if envelope.problems:
-        return _store_refused(raw, envelope, hosted_ncb(recipient_code), **context)
-    recipient, recipient_problems = resolve_recipient(recipient_code, envelope.document)
-    if recipient_problems:
-        refused = Envelope(
-            envelope.document, envelope.sender_code, envelope.message_id, recipient_problems
-        )
-        return _store_refused(raw, refused, recipient, **context)
+    context = receive_context(recipient_code, transport, remote_addr)
+    envelope, recipient, refused = read_body(raw, recipient_code)
+    if refused:
+        return _store_refused(raw[: max_body_bytes() + 1], envelope, recipient, **context)
     inbound, inserted = _store_original(raw, envelope, recipient, **context)
     if inbound.status == InboundStatus.CONFLICT:
         return InboxOutcome(409, None, list(inbound.problems), inbound)
     return _check(inbound, inserted, envelope, recipient_code, now=now or timezone.now())
 
 
+def receive_context(recipient_code: str | None, transport: str, remote_addr: str | None) -> dict:
+    """What the stored rows record of the request: the recipient it named, the transport,
+    the client's address."""
+    return {
+        "named": (recipient_code or "").strip().upper()[:12],
+        "transport": transport[:10],
+        "remote_addr": client_ip(remote_addr),
+    }
+
+
+def read_body(
+    raw: bytes, recipient_code: str | None
+) -> tuple[Envelope, NationalCentralBureau | None, bool]:
+    """The envelope and recipient of `raw`, and whether it is refused before dedupe (too
+    large, not JSON, no recipient hosted here: the envelope's problems say why)."""
+    limit = max_body_bytes()
+    if len(raw) > limit:
+        refusal = problem("", "body_too_large", f"the body is larger than {limit} bytes")
+        return Envelope(None, "", None, [refusal]), hosted_ncb(recipient_code), True
+    envelope = read_envelope(raw)
+    if envelope.problems:
+        return envelope, hosted_ncb(recipient_code), True
+    recipient, recipient_problems = resolve_recipient(recipient_code, envelope.document)
+    if recipient_problems:
+        refused = Envelope(
+            envelope.document, envelope.sender_code, envelope.message_id, recipient_problems
+        )
+        return refused, recipient, True
+    return envelope, recipient, False
+
+
 # --- Storing the bytes -----------------------------------------------------------------------
 
 
-def _row(
+def stored_row(
     raw: bytes, envelope: Envelope, recipient, *, named: str, transport: str, remote_addr
 ) -> InboundMessage:
     return InboundMessage(
@@ -166,7 +182,7 @@ def _store_refused(raw: bytes, envelope: Envelope, recipient, **context) -> Inbo
     """Keep the bytes of a message refused before dedupe (too large, not JSON, no recipient)
     as a QUARANTINED row; without a recipient hosted here, `recipient_ncb` stays empty and
     `recipient_code` keeps the one the request named (such rows are seen only by admins)."""
-    inbound = _row(raw, envelope, recipient, **context)
+    inbound = stored_row(raw, envelope, recipient, **context)
     inbound.status = InboundStatus.QUARANTINED
     inbound.problems = envelope.problems
     inbound.document = envelope.document
@@ -183,7 +199,7 @@ def _store_original(
 ) -> tuple[InboundMessage, bool]:
     """Insert the row (committed) and return it and True; on a repeat, the original (or the
     CONFLICT row when the body differs) and False. See the module docstring, step 3."""
-    inbound = _row(raw, envelope, recipient, **context)
+    inbound = stored_row(raw, envelope, recipient, **context)
     try:
         with transaction.atomic():
             inbound.save()
@@ -277,41 +293,65 @@ def _check_once(
         if inbound.status in ACCEPTED_STATUSES:
             return InboxOutcome(200, bytes(inbound.receipt_bytes), [], inbound)
         first_check = inbound.status == InboundStatus.RECEIVED
-        sender = directory.ncb_by_code(inbound.sender_code)
-        verdict = directory.verify_with_keyring(document, sender)
-        inbound.sender_ncb = sender
-        inbound.signature_status = verdict.status
-        inbound.kid = (verdict.kid or "")[:16]
-        inbound.document = document
-        inbound.message_type = _text(document.get("message_type"), 12)
-        inbound.priority = _text(document.get("priority"), 10)
-        inbound.subject = _text(document.get("subject"), 200)
-        inbound.hst_case_id = as_uuid((document.get("case") or {}).get("hst_case_id"))
-        inbound.in_reply_to = as_uuid((document.get("thread") or {}).get("in_reply_to"))
-        if not verdict.ok:
-            detail = verdict.detail or "the signature cannot be verified"
-            found = [problem("/signature", SIGNATURE_CODES[verdict.status], detail)]
-            return _quarantine(inbound, found, alert=first_check, claim=inserted)
-        found = as_dicts(
-            validate_message(document, known_messages=_known_messages(inbound), now=now)
-        )
-        found += _addressing_problems(inbound, document, recipient_code)
-        if errors(found):
-            return _quarantine(inbound, found, alert=False, claim=inserted)
-        inbound.problems = found
-        inbound.case = _own_case(inbound, document)
-        inbound.receipt_bytes = receipts.receipt_bytes(
-            inbound=inbound, document=document, warnings=found, now=now
-        )
-        automatic = inbound.message_type in AUTOMATIC_TYPES
-        inbound.status = InboundStatus.PROCESSED if automatic else InboundStatus.TRIAGE
-        inbound.processed_at = now
+        refusal = examine(inbound, document, recipient_code, now=now)
+        if refusal is not None:
+            alert = first_check and inbound.signature_status != SignatureStatus.OK
+            return _quarantine(inbound, refusal, alert=alert, claim=inserted)
         _write(inbound, claim=inserted)
-        effects.apply_effects(inbound, document, now=now)
-        if inbound.problems is not found:  # an effect noted a warning
-            inbound.save(update_fields=["problems"])
-        _audit(inbound)
+        apply_effects_and_audit(inbound, document, now=now)
         return InboxOutcome(201, bytes(inbound.receipt_bytes), [], inbound)
+
+
+def examine(
+    inbound: InboundMessage, document: dict, recipient_code: str | None, *, now: dt.datetime
+) -> list[dict[str, str]] | None:
+    """Check a stored message (HST.md §7.4, step 4) and set on `inbound` what the check
+    writes; nothing is written here. Returns the problems that quarantine it (a signature
+    that does not verify, validation errors), or None: accepted, its signed RECEIPT, status
+    and warnings set."""
+    sender = directory.ncb_by_code(inbound.sender_code)
+    verdict = directory.verify_with_keyring(document, sender)
+    inbound.sender_ncb = sender
+    inbound.signature_status = verdict.status
+    inbound.kid = (verdict.kid or "")[:16]
+    inbound.document = document
+    inbound.message_type = _text(document.get("message_type"), 12)
+    inbound.priority = _text(document.get("priority"), 10)
+    inbound.subject = _text(document.get("subject"), 200)
+    inbound.hst_case_id = as_uuid((document.get("case") or {}).get("hst_case_id"))
+    inbound.in_reply_to = as_uuid((document.get("thread") or {}).get("in_reply_to"))
+    if not verdict.ok:
+        detail = verdict.detail or "the signature cannot be verified"
+        return [problem("/signature", SIGNATURE_CODES[verdict.status], detail)]
+    found = as_dicts(validate_message(document, known_messages=_known_messages(inbound), now=now))
+    found += _addressing_problems(inbound, document, recipient_code)
+    if errors(found):
+        return found
+    inbound.problems = found
+    inbound.case = _own_case(inbound, document)
+    inbound.receipt_bytes = receipts.receipt_bytes(
+        inbound=inbound, document=document, warnings=found, now=now
+    )
+    automatic = inbound.message_type in AUTOMATIC_TYPES
+    inbound.status = InboundStatus.PROCESSED if automatic else InboundStatus.TRIAGE
+    inbound.processed_at = now
+    return None
+
+
+def apply_effects_and_audit(
+    inbound: InboundMessage, document: dict, *, now: dt.datetime, audit: bool = True
+) -> AuditEvent:
+    """After an accepted message's row is written, in its transaction: its effects (a warning
+    an effect notes is written too) and its audit event (saved unless `audit` is False: the
+    caller saves a batch's together)."""
+    found = inbound.problems
+    effects.apply_effects(inbound, document, now=now)
+    if inbound.problems is not found:  # an effect noted a warning
+        inbound.save(update_fields=["problems"])
+    event = audit_event_for(inbound)
+    if audit:
+        event.save()
+    return event
 
 
 def _locked(stored: InboundMessage) -> InboundMessage:
@@ -336,7 +376,7 @@ def _write(inbound: InboundMessage, *, claim: bool) -> None:
     the caller replays what that check stored). Any other row is already locked."""
     values = {name: getattr(inbound, name) for name in CHECKED_FIELDS}
     if connection.vendor == "postgresql":
-        values["document"] = _stored_body_as_json()
+        values["document"] = stored_body_as_json()
     if not claim:
         InboundMessage.objects.filter(pk=inbound.pk).update(**values)
         return
@@ -346,7 +386,7 @@ def _write(inbound: InboundMessage, *, claim: bool) -> None:
         raise _Raced
 
 
-def _stored_body_as_json() -> Cast:
+def stored_body_as_json() -> Cast:
     """The row's raw body parsed by PostgreSQL, for its `document`: the same JSON the
     envelope parsed (UTF-8, no repeated member, no NUL: refused before), without serialising
     up to 10 MB again in Python and sending it back (about 50 MB of transient copies: the
@@ -411,7 +451,12 @@ def _own_case(inbound: InboundMessage, document: dict) -> Case | None:
 
 
 def _audit(inbound: InboundMessage) -> None:
-    audit_record(
+    audit_event_for(inbound).save()
+
+
+def audit_event_for(inbound: InboundMessage) -> AuditEvent:
+    """The RECEIVE audit event of a stored row, not yet saved."""
+    return audit_event(
         actor=None,
         action=AuditAction.RECEIVE,
         obj=inbound,

@@ -2,9 +2,10 @@
 (docs/hst.md §4.1).
 
 The body is newline-delimited: each line the bytes of one signed message, exactly as the
-single inbox takes them (RFC 8785 canonical JSON holds no raw line break). Each line goes
-through `inbox_receive` on its own, as if posted alone: its bytes stored first, its own
-dedupe, checks and answer. The answer is one line per message, in the same order:
+single inbox takes them (RFC 8785 canonical JSON holds no raw line break). Each line is
+received as if posted alone: its bytes stored first, its own dedupe, checks and answer
+(`messages_hst.inbox.batch.inbox_receive_many`, which does the common case's work for the
+lines together). The answer is one line per message, in the same order:
 `{"status": 201, "receipt": "<the RECEIPT's canonical JSON>"}` or
 `{"status": 4xx, "problems": [...]}`. What a batch saves is the request around each message:
 on a busy link the HTTP exchange, middleware and throttle cost as much as the inbox itself.
@@ -23,6 +24,7 @@ from rest_framework.views import APIView
 
 from messages_hst.api.views.inbox import PROBLEMS, InboxThrottle, read_body, recipient_header
 from messages_hst.inbox import InboxOutcome, inbox_receive
+from messages_hst.inbox.batch import inbox_receive_many
 from messages_hst.inbox.problems import problem
 from messages_hst.inbox.receive import max_body_bytes
 from messages_hst.ndjson import MEDIA_TYPE as NDJSON
@@ -121,5 +123,7 @@ class InboxBatchView(APIView):
         throttle = InboxThrottle()
         if len(lines) > 1 and not throttle.allow_messages(request, self, len(lines) - 1):
             self.throttled(request, throttle.wait())
-        answers = joined([answer_line(inbox_receive(raw=line, **context)) for line in lines])
+        answers = joined(
+            [answer_line(outcome) for outcome in inbox_receive_many(lines, **context)]
+        )
         return HttpResponse(answers, status=200, content_type=NDJSON)
