@@ -127,6 +127,9 @@ def _stored_keys(lines: list[_Line]) -> set[tuple[str, str, int]]:
 def _store_together(lines: list[_Line], context: dict) -> bool:
     """Insert and commit a row for each line (its `row`); or nothing, and False, when one of
     them was inserted meanwhile by a concurrent receiver."""
+    # In key order: two batches sharing messages wait for each other's rows in the unique
+    # index in the same order, never each for the other's (a deadlock).
+    lines = sorted(lines, key=lambda line: line.key)
     rows = [stored_row(line.raw, line.envelope, line.recipient, **context) for line in lines]
     try:
         with transaction.atomic():

@@ -142,3 +142,53 @@ def test_a_check_overtaken_by_another_caller_writes_nothing_and_replays(
     assert bytes(inbound.receipt_bytes) == first.receipt_bytes
     assert TrackedRequest.objects.filter(ncb=ncb_de).count() == 2
     assert AuditEvent.objects.filter(action=AuditAction.RECEIVE).count() == 1
+
+
+def test_overlapping_batches_at_once_store_each_message_once(transactional_db, ncb_fr, ncb_de):
+    # given four signed REQUESTs, and two batches holding three of them each, two in common,
+    # in opposite orders
+    from messages_hst.inbox.batch import inbox_receive_many
+
+    bodies = [
+        canonical_json_bytes(
+            keys.sign_as_instance(
+                hst_document(message_id=uuid.uuid4(), sender_ncb=ncb_fr, recipients=("DE",))
+            )
+        )
+        for _ in range(4)
+    ]
+    batches = [bodies[:3], bodies[:0:-1]]
+    start = threading.Barrier(len(batches))
+    answers, failures = {}, []
+
+    def poster(index, lines):
+        try:
+            start.wait()
+            answers[index] = inbox_receive_many(
+                lines, recipient_code="DE", transport="peer", remote_addr=None
+            )
+        except Exception as error:
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=poster, args=item) for item in enumerate(batches)]
+
+    # when both arrive at the same moment
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # then each message is stored, checked and applied once, and both batches get, for a
+    # message they share, the same receipt: one 201, one 200
+    assert failures == []
+    assert InboundMessage.objects.count() == 4
+    assert set(InboundMessage.objects.values_list("status", flat=True)) == {InboundStatus.TRIAGE}
+    assert TrackedRequest.objects.filter(ncb=ncb_de).count() == 2 * 4
+    assert AuditEvent.objects.filter(action=AuditAction.RECEIVE).count() == 4
+    first, second = answers[0], answers[1]
+    for shared_first, shared_second in ((first[1], second[2]), (first[2], second[1])):
+        assert shared_first.receipt_bytes == shared_second.receipt_bytes
+        assert sorted([shared_first.http_status, shared_second.http_status]) == [200, 201]
+    assert (first[0].http_status, second[0].http_status) == (201, 201)
