@@ -29,6 +29,10 @@ with the server's durability settings (`synchronous_commit on`: every commit wai
 flush, as production) unless `--synchronous-commit off` is given, which the output then says
 (a crash could lose the last commits: not what production runs; for comparison only).
 
+`--cpu-samples DIR`: every process of the throughput phase (approvers, web servers, Celery
+workers) samples its own CPU into DIR (`bench/cpu_sampling/`), and where it went is printed
+after the figures (`python -m bench.cpu_report DIR` prints it again).
+
 Prints a table and writes it as JSON under var/bench/. Needs PostgreSQL (DATABASE_URL, or the
 server on 127.0.0.1:5432) and Redis (redis-server installed, or REDIS_URL); without them it
 says why and reports nothing (not a failure).
@@ -43,11 +47,13 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import cpu_report
 from bench import hst_probe as probe
 from bench.hst_cpu import CpuMeter
 from bench.hst_load import finish, run_in, start_in
@@ -98,6 +104,13 @@ def _wait_delivered(
     )
 
 
+def cpu_samples_switch() -> Path | None:
+    """The file whose presence makes the instances' processes sample their CPU (the
+    throughput phase), when `--cpu-samples` set `BENCH_CPU_SAMPLES`."""
+    folder = os.environ.get("BENCH_CPU_SAMPLES")
+    return Path(folder) / "ON" if folder else None
+
+
 def _last_delivery_id(instance) -> int:
     with probe.InstanceDatabase(instance.database_url) as database:
         return probe.last_delivery_id(database)
@@ -113,6 +126,10 @@ def measure_throughput(pair, figures: HstFigures, *, redis_pid=None, log=print) 
     start_at = str(time.time() + APPROVERS_START_SECONDS)
     meter = CpuMeter(pair, redis_pid).__enter__()
     own_cpu = time.process_time()  # this process: its polling and the meter's sampling
+    sampling = cpu_samples_switch()
+    if sampling is not None:  # `--cpu-samples`: the processes sample while it exists, from
+        # the first approval on (not the approving processes' start-up)
+        threading.Timer(max(0.0, float(start_at) - time.time()), sampling.touch).start()
     approvers = [
         start_in(
             a.env,
@@ -147,6 +164,8 @@ def measure_throughput(pair, figures: HstFigures, *, redis_pid=None, log=print) 
             )
         finally:
             meter.__exit__(None, None, None)
+            if sampling is not None:
+                sampling.unlink(missing_ok=True)
         cpu = meter.seconds() | {
             "approvers": sum(r.get("cpu_seconds", 0) for r in results),
             "benchmark polling": time.process_time() - own_cpu,
@@ -426,7 +445,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile", action="store_true", help="then profile each stage (bench.hst_profile)"
     )
+    parser.add_argument(
+        "--cpu-samples",
+        type=Path,
+        metavar="DIR",
+        help="sample the CPU of every process during the throughput phase into DIR, then print "
+        "where it went (bench.cpu_report; the sampling costs a few percent)",
+    )
     arguments = parser.parse_args(argv)
+    if arguments.cpu_samples is not None:
+        arguments.cpu_samples.mkdir(parents=True, exist_ok=True)
+        for old_samples in arguments.cpu_samples.glob("*.txt"):
+            old_samples.unlink()
+        os.environ["BENCH_CPU_SAMPLES"] = str(arguments.cpu_samples.resolve())
     problem = environment_problem()
     if problem is not None:
         print(f"bench.hst skipped: {problem}")
@@ -447,6 +478,8 @@ def main(argv: list[str] | None = None) -> int:
         profile=arguments.profile,
     )
     report(figures)
+    if arguments.cpu_samples is not None:
+        print(cpu_report.report(cpu_report.read_samples(arguments.cpu_samples)))
     return 0 if figures.met else 1
 
 

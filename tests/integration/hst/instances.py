@@ -262,7 +262,7 @@ def _environment(
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE,
-            "PYTHONPATH": str(BASE_DIR),
+            "PYTHONPATH": os.pathsep.join(_python_path()),
             "PYTHONUNBUFFERED": "1",
             "DATABASE_URL": database_url,
             "NCB_VAR_DIR": str(directory / "var"),
@@ -285,6 +285,14 @@ def _environment(
     if key_path is not None:
         env["NCB_SIGNING_KEY_FILE"] = str(key_path)
     return env
+
+
+def _python_path() -> list[str]:
+    """The checkout, and the benchmark's CPU sampler when `BENCH_CPU_SAMPLES` asks for it
+    (`bench/cpu_sampling/sitecustomize.py`: Python imports it at start-up from the path)."""
+    if os.environ.get("BENCH_CPU_SAMPLES"):
+        return [str(BASE_DIR / "bench" / "cpu_sampling"), str(BASE_DIR)]
+    return [str(BASE_DIR)]
 
 
 def _build_template(database_url: str) -> None:
