@@ -28,31 +28,9 @@ PURPOSE_MAX_LENGTH = 1000
 ModelT = TypeVar("ModelT", bound=models.Model)
 
 
-def audit_record(
-    *,
-    actor: AbstractBaseUser | AnonymousUser | None,
-    action: str,
-    obj: models.Model | None = None,
-    case: Case | None = None,
-    purpose: str = "",
-    ip: str | None = None,
-    details: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Write one audit event and return it.
-
-    - `actor`: the acting user; None (or anonymous) for the system itself. Their NCB at this
-      moment is recorded with them.
-    - `action`: an `AuditAction` value.
-    - `obj`: the object acted on or read; its model name and `public_id` are recorded.
-    - `case`: the case concerned; taken from `obj` (itself a case, or its `.case`) if omitted.
-    - `purpose`: the stated reason, required by the caller for sensitive reads.
-    - `ip`: the client address; anything that is not an IP address is dropped.
-    - `details`: a few small JSON-serialisable facts. Never put a protected person's identity
-      here: the trail is shown to supervisors without the victim-identity permission.
-    """
-    event = audit_event(
-        actor=actor, action=action, obj=obj, case=case, purpose=purpose, ip=ip, details=details
-    )
+def audit_record(**arguments: Any) -> AuditEvent:
+    """Write one audit event (the arguments of `audit_event`) and return it."""
+    event = audit_event(**arguments)
     event.save()
     return event
 
@@ -67,8 +45,19 @@ def audit_event(
     ip: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """The event `audit_record` writes, not yet saved: for a caller that records many writes
-    of one transaction with one `bulk_create`."""
+    """The audit event `audit_record` writes, not yet saved (a caller recording the many
+    writes of one transaction saves them with one `bulk_create`).
+
+    - `actor`: the acting user; None (or anonymous) for the system itself. Their NCB at this
+      moment is recorded with them.
+    - `action`: an `AuditAction` value.
+    - `obj`: the object acted on or read; its model name and `public_id` are recorded.
+    - `case`: the case concerned; taken from `obj` (itself a case, or its `.case`) if omitted.
+    - `purpose`: the stated reason, required by the caller for sensitive reads.
+    - `ip`: the client address; anything that is not an IP address is dropped.
+    - `details`: a few small JSON-serialisable facts. Never put a protected person's identity
+      here: the trail is shown to supervisors without the victim-identity permission.
+    """
     user = actor if actor is not None and actor.is_authenticated else None
     officer = officer_of(user) if user is not None else None
     return AuditEvent(
