@@ -1,22 +1,25 @@
 """`inbox_receive_many`: the lines of one batch (docs/hst.md §4.1), each answered as
 `inbox_receive` answers it posted alone, with the work of the common case done together.
 
-The common case is a batch of new, signed, valid messages. Their bytes are inserted with one
-statement and committed before anything is checked (step 2 for all of them at once); each is
-then verified, validated and given its signed RECEIPT as alone; and those accepted are written
-in one transaction: their rows locked with one statement (in key order), written with one
-(`update_each`), their effects applied, their audit events inserted with one. Per message, a
-batch of eight saves two commits and most of the statements the ORM compiles.
+The common case is a batch of new, signed, valid messages, each with its id. Their bytes
+are inserted with one statement and committed before anything is checked (step 2 for all of
+them at once); each is then verified, validated and given its signed RECEIPT as alone; and
+those accepted are written in one transaction: their rows locked with one statement (in key
+order), written with one (`update_each`), their effects applied, their audit events inserted
+with one. Per message, a batch of eight saves two commits and most of the statements the ORM
+compiles.
 
 Every other line is received alone, by `inbox_receive`, after the ones received together:
-a body refused before it is stored (too large, not JSON, no recipient here), a message id
+a body refused before it is stored (too large, not JSON, no recipient here) or without a
+message id (its row could not be found again by its id, and would be stored twice), an id
 already stored (a repeat or a conflict: the stored row decides) or held twice by the batch (the
 first line is received together, the next alone, as a repeat of it), a message whose thread
-points at another line of the batch (so that line is known when it is validated), a message
-the check refuses (its quarantine and alert are the single inbox's: its row, already stored,
-is met as a repeat still RECEIVED and checked again), and a row a concurrent receiver checked
-first (replayed). If the insert meets a concurrent one (the unique constraint), nothing of it
-is kept and every line is received alone.
+points at another line of the batch (so that line is known when it is validated). A message
+the check refuses, and a row a concurrent receiver checked first: these two, already stored,
+are checked again under their row's lock as the single inbox checks a repeat (`check_stored`:
+the quarantine and its alert, or the stored receipt replayed). If the insert meets a
+concurrent one (the unique constraint), nothing of it is kept and every line is received
+alone.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from messages_hst.inbox.receive import (
     CHECKED_FIELDS,
     InboxOutcome,
     apply_effects_and_audit,
+    check_stored,
     examine,
     inbox_receive,
     read_body,
@@ -80,6 +84,11 @@ def inbox_receive_many(
     outcomes: dict[int, InboxOutcome] = {}
     if len(lines) > 1 and _store_together(lines, context):
         outcomes = _accept_together(lines, recipient_code, now=now)
+        for line in lines:  # stored, but refused by the check or checked by another caller
+            if line.index not in outcomes:
+                outcomes[line.index] = check_stored(
+                    line.row, line.envelope, recipient_code, now=now
+                )
     return [
         outcomes.get(index)
         or inbox_receive(
@@ -99,7 +108,7 @@ def _lines_to_receive_together(raws: list[bytes], recipient_code: str | None) ->
     lines: dict[tuple[str, str, int], _Line] = {}
     for index, raw in enumerate(raws):
         envelope, recipient, refused = read_body(raw, recipient_code)
-        if refused:
+        if refused or envelope.message_id is None:  # no id: nothing would find its row again
             continue
         line = _Line(index, raw, envelope, recipient)
         lines.setdefault(line.key, line)

@@ -275,6 +275,15 @@ def _check(
         return _check_once(stored, False, envelope, recipient_code, now=now)
 
 
+def check_stored(
+    stored: InboundMessage, envelope: Envelope, recipient_code: str | None, *, now: dt.datetime
+) -> InboxOutcome:
+    """Step 4 for a row the caller stored and committed (a batch's): under the row's lock, as
+    a repeat is checked: the stored answer replayed if another caller checked it meanwhile,
+    else verified, validated, accepted or quarantined (with its alert)."""
+    return _check(stored, False, envelope, recipient_code, now=now)
+
+
 class _Raced(Exception):
     """The row this call inserted was checked by another caller meanwhile."""
 

@@ -171,3 +171,24 @@ def test_the_statements_do_not_grow_with_the_batch(ncb_fr, ncb_de):
 
     statements(2)  # the directory and the keyring read once, kept a few seconds
     assert statements(8) == statements(2)
+
+
+def test_a_message_without_an_id_is_stored_once(ncb_fr, ncb_de):
+    # given a signed body without a message id (nothing can find its row by id again) beside
+    # two valid messages
+    without_id = request_document(ncb_fr)
+    del without_id["message_id"]
+    lines = [
+        signed(request_document(ncb_fr)),
+        signed(without_id),
+        signed(request_document(ncb_fr)),
+    ]
+
+    # when they arrive as one batch
+    outcomes = receive_many(lines)
+
+    # then it is refused as alone (a schema error), its bytes kept once
+    assert [outcome.http_status for outcome in outcomes] == [201, 400, 201]
+    kept = InboundMessage.objects.filter(raw_sha256=hashlib.sha256(lines[1]).hexdigest())
+    assert kept.count() == 1
+    assert kept.get().status == InboundStatus.QUARANTINED
