@@ -9,17 +9,17 @@ order), written with one (`update_each`), their effects applied, their audit eve
 with one. Per message, a batch of eight saves two commits and most of the statements the ORM
 compiles.
 
-Every other line is received alone, by `inbox_receive`, after the ones received together:
-a body refused before it is stored (too large, not JSON, no recipient here) or without a
-message id (its row could not be found again by its id, and would be stored twice), an id
-already stored (a repeat or a conflict: the stored row decides) or held twice by the batch (the
-first line is received together, the next alone, as a repeat of it), a message whose thread
-points at another line of the batch (so that line is known when it is validated). A message
-the check refuses, and a row a concurrent receiver checked first: these two, already stored,
-are checked again under their row's lock as the single inbox checks a repeat (`check_stored`:
-the quarantine and its alert, or the stored receipt replayed). If the insert meets a
-concurrent one (the unique constraint), nothing of it is kept and every line is received
-alone.
+Every other line is received alone, as by `inbox_receive` (from the body already read), after
+the ones received together: a body refused before it is stored (too large, not JSON, no
+recipient here) or without a message id (its row could not be found again by its id, and
+would be stored twice), an id already stored (a repeat or a conflict: the stored row decides)
+or held twice by the batch (the first line is received together, the next alone, as a repeat
+of it), a message whose thread points at another line of the batch (so that line is known
+when it is validated); a batch of one line. A message the check refuses, and a row a
+concurrent receiver checked first: these two, already stored, are checked again under their
+row's lock as the single inbox checks a repeat (`check_stored`: the quarantine and its alert,
+or the stored receipt replayed). If the insert meets a concurrent one (the unique constraint),
+nothing of it is kept and every line is received alone.
 """
 
 from __future__ import annotations
@@ -28,28 +28,26 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from contacts.models import NationalCentralBureau
 from messages_hst.choices import InboundStatus
 from messages_hst.inbox.envelope import Envelope
 from messages_hst.inbox.receive import (
-    CHECKED_FIELDS,
     InboxOutcome,
     apply_effects_and_audit,
     check_stored,
     examine,
-    inbox_receive,
     read_body,
     receive_context,
-    stored_body_as_json,
+    receive_read,
     stored_row,
+    write_checked,
 )
 from messages_hst.models import InboundMessage
 from messages_hst.validation.references import thread_references
 from ncb_cases.models import AuditEvent
-from ncb_cases.row_updates import update_each
 
 
 @dataclass
@@ -80,7 +78,9 @@ def inbox_receive_many(
     """The outcome of each of `raws`, in order, as `inbox_receive` gives it for one body."""
     now = now or timezone.now()
     context = receive_context(recipient_code, transport, remote_addr)
-    lines = _lines_to_receive_together([bytes(raw) for raw in raws], recipient_code)
+    raws = [bytes(raw) for raw in raws]
+    reads = [read_body(raw, recipient_code) for raw in raws]
+    lines = _lines_to_receive_together(raws, reads) if len(raws) > 1 else []
     outcomes: dict[int, InboxOutcome] = {}
     if len(lines) > 1 and _store_together(lines, context):
         outcomes = _accept_together(lines, recipient_code, now=now)
@@ -90,28 +90,24 @@ def inbox_receive_many(
                     line.row, line.envelope, recipient_code, now=now
                 )
     return [
-        outcomes.get(index)
-        or inbox_receive(
-            raw=raw,
-            recipient_code=recipient_code,
-            transport=transport,
-            remote_addr=remote_addr,
-            now=now,
-        )
-        for index, raw in enumerate(raws)
+        outcomes.get(index) or receive_read(raw, read, recipient_code, context, now=now)
+        for index, (raw, read) in enumerate(zip(raws, reads, strict=True))
     ]
 
 
-def _lines_to_receive_together(raws: list[bytes], recipient_code: str | None) -> list[_Line]:
+def _lines_to_receive_together(
+    raws: list[bytes], reads: list[tuple[Envelope, NationalCentralBureau | None, bool]]
+) -> list[_Line]:
     """The lines whose bytes can be stored together: new messages, each once, none pointing
     at another line of the batch."""
     lines: dict[tuple[str, str, int], _Line] = {}
-    for index, raw in enumerate(raws):
-        envelope, recipient, refused = read_body(raw, recipient_code)
+    for index, (raw, (envelope, recipient, refused)) in enumerate(zip(raws, reads, strict=True)):
         if refused or envelope.message_id is None:  # no id: nothing would find its row again
             continue
         line = _Line(index, raw, envelope, recipient)
         lines.setdefault(line.key, line)
+    if len(lines) < 2:
+        return []
     ids = {message_id for _, message_id, _ in lines}
     stored = _stored_keys(list(lines.values()))
     return [
@@ -123,8 +119,6 @@ def _lines_to_receive_together(raws: list[bytes], recipient_code: str | None) ->
 
 def _stored_keys(lines: list[_Line]) -> set[tuple[str, str, int]]:
     """Which of the lines' (sender, message id, recipient) an original row already holds."""
-    if not lines:
-        return set()
     rows = InboundMessage.objects.filter(
         is_original=True,
         message_id__in={line.envelope.message_id for line in lines},
@@ -168,7 +162,7 @@ def _accept_together(
             .values_list("pk", flat=True)
         )
         claimed = [line for line in accepted if line.row.pk in still_received]
-        _write_checked([line.row for line in claimed])
+        write_checked([line.row for line in claimed])
         events = [
             apply_effects_and_audit(line.row, line.document, now=now, audit=False)
             for line in claimed
@@ -178,15 +172,3 @@ def _accept_together(
         line.index: InboxOutcome(201, bytes(line.row.receipt_bytes), [], line.row)
         for line in claimed
     }
-
-
-def _write_checked(rows: list[InboundMessage]) -> None:
-    """What the check set on each row (locked by the caller). On PostgreSQL the documents
-    are parsed from the stored bytes by the server, as for one message (`_write`)."""
-    if connection.vendor != "postgresql":
-        update_each(rows, CHECKED_FIELDS)
-        return
-    update_each(rows, [name for name in CHECKED_FIELDS if name != "document"])
-    InboundMessage.objects.filter(pk__in=[row.pk for row in rows]).update(
-        document=stored_body_as_json()
-    )

@@ -62,6 +62,7 @@ from messages_hst.validation.references import thread_references
 from ncb_cases.audit import audit_event
 from ncb_cases.choices import AuditAction
 from ncb_cases.models import AuditEvent, Case
+from ncb_cases.row_updates import update_each
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 ACCEPTED_STATUSES = (
@@ -118,14 +119,31 @@ def inbox_receive(
     """Receive one HST message body for `recipient_code` (None: the message's single
     recipient hosted here). See the module docstring for the steps and statuses."""
     raw = bytes(raw)
-    context = receive_context(recipient_code, transport, remote_addr)
-    envelope, recipient, refused = read_body(raw, recipient_code)
+    return receive_read(
+        raw,
+        read_body(raw, recipient_code),
+        recipient_code,
+        receive_context(recipient_code, transport, remote_addr),
+        now=now or timezone.now(),
+    )
+
+
+def receive_read(
+    raw: bytes,
+    read: tuple[Envelope, NationalCentralBureau | None, bool],
+    recipient_code: str | None,
+    context: dict,
+    *,
+    now: dt.datetime,
+) -> InboxOutcome:
+    """`inbox_receive` for a body already read by `read_body` (a batch reads each line once)."""
+    envelope, recipient, refused = read
     if refused:
         return _store_refused(raw[: max_body_bytes() + 1], envelope, recipient, **context)
     inbound, inserted = _store_original(raw, envelope, recipient, **context)
     if inbound.status == InboundStatus.CONFLICT:
         return InboxOutcome(409, None, list(inbound.problems), inbound)
-    return _check(inbound, inserted, envelope, recipient_code, now=now or timezone.now())
+    return _check(inbound, inserted, envelope, recipient_code, now=now)
 
 
 def receive_context(recipient_code: str | None, transport: str, remote_addr: str | None) -> dict:
@@ -384,8 +402,8 @@ def _write(inbound: InboundMessage, *, claim: bool) -> None:
     for a concurrent check to commit, and updates nothing if that check came first (`_Raced`:
     the caller replays what that check stored). Any other row is already locked."""
     values = {name: getattr(inbound, name) for name in CHECKED_FIELDS}
-    if connection.vendor == "postgresql":
-        values["document"] = stored_body_as_json()
+    if _documents_parsed_by_database():
+        values["document"] = _stored_body_as_json()
     if not claim:
         InboundMessage.objects.filter(pk=inbound.pk).update(**values)
         return
@@ -395,7 +413,23 @@ def _write(inbound: InboundMessage, *, claim: bool) -> None:
         raise _Raced
 
 
-def stored_body_as_json() -> Cast:
+def write_checked(rows: list[InboundMessage]) -> None:
+    """`_write` for rows the caller holds locked (a batch's), each with its own values: one
+    statement for all (`update_each`), and on PostgreSQL one more for their documents."""
+    if not _documents_parsed_by_database():
+        update_each(rows, CHECKED_FIELDS)
+        return
+    update_each(rows, [name for name in CHECKED_FIELDS if name != "document"])
+    InboundMessage.objects.filter(pk__in=[row.pk for row in rows]).update(
+        document=_stored_body_as_json()
+    )
+
+
+def _documents_parsed_by_database() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _stored_body_as_json() -> Cast:
     """The row's raw body parsed by PostgreSQL, for its `document`: the same JSON the
     envelope parsed (UTF-8, no repeated member, no NUL: refused before), without serialising
     up to 10 MB again in Python and sending it back (about 50 MB of transient copies: the
