@@ -54,6 +54,7 @@ def main(spec: dict) -> dict:
         call_command(
             "hst_register_key",
             code,
+            "--",  # one key in 64 starts with "-", which argparse would take for an option
             public_key,
             note=spec.get("peer_note", ""),
             stdout=io.StringIO(),
