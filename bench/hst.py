@@ -189,6 +189,7 @@ def measure_throughput(pair, figures: HstFigures, *, redis_pid=None, log=print) 
             figures.delivered / max(figures.end_to_end_seconds, 1e-9), 1
         )
     figures.throughput_stages_ms = probe.stage_breakdown(times, committed)
+    figures.throughput_grouping = probe.grouping(times)
     with probe.InstanceDatabase(b.database_url) as receiver:
         summary = probe.inbound_summary(receiver, ids)
     figures.received = summary.originals
@@ -203,15 +204,19 @@ def write_history(pair, count: int, *, log=print) -> None:
     log(f"  {count:,} messages of history written in {time.perf_counter() - started:.0f} s")
 
 
-def warm_up(pair, *, count: int = 20, log=print) -> None:
+def warm_up(pair, *, count: int = 40, log=print) -> None:
     """A few messages through the whole pipeline, not measured: every gunicorn worker and pool
-    process loads its code and opens its connections before the clock runs."""
+    process loads its code and opens its connections before the clock runs. Approved a few
+    hundredths of a second apart: all at once, one dispatch would take them all in one or two
+    rounds (`pipeline.wake_up`), and the pool processes it did not run would pay for their
+    first message (imports, connections: up to a second) inside the light load's latency."""
     a, _ = pair
     batch = f"warm-{uuid.uuid4().hex[:8]}"
     run_in(a.env, "prepare", "--batch", batch, "--count", str(count))
     after_id = _last_delivery_id(a)
     approvers = [
-        start_in(a.env, "approve", "--batch", batch, "--slice", f"{part}/2") for part in range(2)
+        start_in(a.env, "approve", "--batch", batch, "--slice", f"{part}/2", "--interval", "0.04")
+        for part in range(2)
     ]
     for process in approvers:
         finish(process)

@@ -293,6 +293,16 @@ def committed_times(results: list[dict]) -> dict[str, datetime]:
     }
 
 
+def grouping(times: list[DeliveryTimes]) -> dict[str, int]:
+    """How the pipeline grouped the messages: the dispatch rounds that signed them (the
+    messages of one round share `signed_at`) and the requests that sent them (the attempts of
+    one request share their start). Fewer of each is less work per message."""
+    return {
+        "signing_rounds": len({t.signed_at for t in times if t.signed_at is not None}),
+        "requests": len({t.first_attempt_at for t in times if t.first_attempt_at is not None}),
+    }
+
+
 def stage_breakdown(
     times: list[DeliveryTimes], committed: dict[str, datetime]
 ) -> dict[str, dict[str, float]]:

@@ -42,6 +42,7 @@ class HstFigures:
     duplicated: int = 0
     approval_errors: dict[str, int] = field(default_factory=dict)
     throughput_stages_ms: dict[str, dict[str, float]] = field(default_factory=dict)
+    throughput_grouping: dict[str, int] = field(default_factory=dict)
     light_messages: int = 0
     light_interval_seconds: float = LIGHT_INTERVAL_SECONDS
     light_delivered: int = 0
@@ -105,6 +106,7 @@ def report(figures: HstFigures, *, out=print) -> Path:
     )
     _failed(figures.failed_attempts, out)
     _cpu(figures.cpu_ms_per_message, out)
+    _grouping(figures.throughput_grouping, figures.delivered, out)
     _stages(figures.throughput_stages_ms, out)
     out(
         f"  light load: {figures.light_messages} messages, one every "
@@ -128,6 +130,15 @@ def report(figures: HstFigures, *, out=print) -> Path:
     path.write_text(json.dumps(data, indent=2) + "\n")
     out(f"  figures written to {path}")
     return path
+
+
+def _grouping(grouping: dict[str, int], delivered: int, out) -> None:
+    rounds, requests = grouping.get("signing_rounds", 0), grouping.get("requests", 0)
+    if rounds and requests:
+        out(
+            f"    signed in {rounds:,} dispatch rounds ({delivered / rounds:.1f} messages each), "
+            f"sent in {requests:,} requests ({delivered / requests:.1f} each)"
+        )
 
 
 def configuration(figures: HstFigures) -> str:
