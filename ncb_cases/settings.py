@@ -424,13 +424,15 @@ HST_PEER_TIMEOUT_SECONDS = float(os.environ.get("HST_PEER_TIMEOUT_SECONDS", "10"
 HST_RETRY_BASE_SECONDS = float(os.environ.get("HST_RETRY_BASE_SECONDS", "5"))
 HST_RETRY_MAX_SECONDS = float(os.environ.get("HST_RETRY_MAX_SECONDS", "900"))
 HST_RELAY_AFTER_SECONDS = float(os.environ.get("HST_RELAY_AFTER_SECONDS", "60"))
-# Throughput: one dispatch signs up to DISPATCH_BATCH approved messages in one transaction
-# (by such rounds, every message approved while it was pending); a worker that is behind
-# delivers DELIVER_BATCH deliveries per task (claimed together, each recorded on its own),
-# those for one peer NCB posted in one request of at most PEER_BATCH_MAX messages. An
-# approval asks for a dispatch only if none is pending, or if the pending one has not begun
-# after DISPATCH_WAKE_UP seconds (its task lost).
+# Throughput: one dispatch at a time signs up to DISPATCH_BATCH approved messages in one
+# transaction and sends them itself (those for one peer NCB posted in one request of at most
+# PEER_BATCH_MAX messages), by such rounds while approvals keep coming; a round that emptied
+# the outbox lasts at least DISPATCH_LINGER seconds, so that the next one gathers more. The
+# deliveries it does not send itself (other NCBs, retries) go DELIVER_BATCH per task. An
+# approval asks for a dispatch only if none holds the request, or if the one holding it has
+# shown no sign of life for DISPATCH_WAKE_UP seconds (its task lost, its worker killed).
 HST_DISPATCH_BATCH = int(os.environ.get("HST_DISPATCH_BATCH", "50"))
+HST_DISPATCH_LINGER_SECONDS = float(os.environ.get("HST_DISPATCH_LINGER_SECONDS", "0.05"))
 HST_DELIVER_BATCH = int(os.environ.get("HST_DELIVER_BATCH", "8"))
 HST_PEER_BATCH_MAX = int(os.environ.get("HST_PEER_BATCH_MAX", "50"))
 HST_DISPATCH_WAKE_UP_SECONDS = float(os.environ.get("HST_DISPATCH_WAKE_UP_SECONDS", "10"))

@@ -143,14 +143,16 @@ class OutboxEntry(models.Model):
 
 
 class DispatchWakeUp(models.Model):
-    """One row: whether a dispatch has been asked for and has not begun reading the outbox.
+    """One row: whether a dispatch has been asked for and has not finished reading the
+    outbox (`pipeline.wake_up`).
 
     An approval enqueues `dispatch_message` only if it sets `requested_at` (it was empty, or
-    older than `pipeline.wake_up.dispatch_wake_up_ttl()`); a dispatch empties it before it
-    reads the open entries, then dispatches every one it finds. An approval that finds it set
-    committed its entry before the pending dispatch empties it, so that dispatch reads the
-    entry: under load one task serves many approvals instead of one task each (HST.md §7.1's
-    outbox is unchanged; the relay still finds whatever a lost task left).
+    older than `pipeline.wake_up.dispatch_wake_up_ttl()`); the dispatch keeps it set while it
+    works (each round refreshes it) and empties it before its last read of the open entries.
+    An approval that finds it set committed its entry before that last read, so a dispatch
+    reads the entry: under load one task serves many approvals in large rounds instead of
+    several small ones (HST.md §7.1's outbox is unchanged; the relay still finds whatever a
+    lost task left).
     """
 
     SINGLETON_PK = 1

@@ -2,11 +2,14 @@
 
 Stages
     approval ─ schedule_delivery ─▶ outbox + one Delivery per recipient (same transaction)
-             ─ after the commit, wake_up ─▶ dispatch_message, unless a dispatch is pending
+             ─ after the commit, wake_up ─▶ dispatch_message, unless a dispatch holds the
+               request
     dispatch_message task ─ message_dispatch ─▶ signed once, deliveries due, outbox processed
-                            (every open outbox entry, by rounds of HST_DISPATCH_BATCH)
+                            (every open outbox entry, by rounds of HST_DISPATCH_BATCH while
+                            approvals keep coming), then the deliveries to one NCB sent
+                            (`attempts.send_claimed`), the others handed to tasks
     deliver task ─ delivery_attempt ─▶ transport ─▶ receipt verified ─▶ state recorded
-    deliver_batch task ─ the same for up to HST_DELIVER_BATCH deliveries a dispatch made due
+    deliver_batch task ─ the same for up to HST_DELIVER_BATCH deliveries a dispatch handed out
     beat ─ outbox_relay ─▶ re-enqueues whatever was left behind
     supervisor ─ delivery_requeue ─▶ a DEAD or REJECTED delivery back to PENDING (audited)
 
@@ -38,13 +41,15 @@ task or a SIGKILLed worker (its acks-late task only comes back after the broker'
 timeout) lose nothing, because `outbox_relay` finds every row whose time has passed. Celery's
 own autoretry would keep the schedule in the broker only.
 
-Idempotence: `deliver` claims its delivery with one conditional UPDATE (due → SENDING,
-attempts + 1, if attempted no more times than when it was loaded: a batch loads its deliveries
-before the first is sent), sends outside any transaction (no lock held while a peer answers),
-then records the attempt and the new state in one transaction, only if its claim still holds.
-A duplicate task claims nothing. A claim older than `attempts.sending_stale_after()` counts as
-abandoned (the worker died) and is taken over. Sending twice is harmless: the receiver
-deduplicates on the message id and replays the same receipt (HST.md §7.4).
+Idempotence: a dispatch claims the deliveries it sends itself in the transaction that makes
+them due (`attempts.claim_made_due`). `deliver` claims its delivery with one conditional UPDATE
+(due → SENDING, attempts + 1, if attempted no more times than when it was loaded: a batch loads
+its deliveries before the first is sent), sends outside any transaction (no lock held while a
+peer answers), then records the attempt and the new state in one transaction, only if its claim
+still holds. A duplicate task claims nothing. A claim older than
+`attempts.sending_stale_after()` counts as abandoned (the worker died) and is taken over.
+Sending twice is harmless: the receiver deduplicates on the message id and replays the same
+receipt (HST.md §7.4).
 
 The relay (beat, every minute; `HST_RELAY_AFTER_SECONDS`, default 60): unprocessed outbox
 entries → `dispatch_message`; PENDING / RETRY_SCHEDULED deliveries past their

@@ -81,6 +81,22 @@ def _claim_all(deliveries: list[Delivery], now: dt.datetime) -> list[Delivery]:
     return claimed
 
 
+def claim_made_due(deliveries: list[Delivery], now: dt.datetime) -> None:
+    """Claim, in the dispatch's transaction, deliveries it is making due and will send itself
+    once it commits (`scheduling`): one UPDATE, due now and SENDING at once. No condition
+    beyond their keys: they are PENDING and never made due, and such a delivery changes only
+    under its message's row lock, which the dispatch holds."""
+    Delivery.objects.filter(pk__in=[delivery.pk for delivery in deliveries]).update(
+        status=DeliveryStatus.SENDING,
+        attempts=F("attempts") + 1,
+        next_attempt_at=now,
+        updated_at=now,
+    )
+    for delivery in deliveries:
+        delivery.next_attempt_at = now
+        _mark_claimed(delivery, now)
+
+
 def _mark_claimed(delivery: Delivery, now: dt.datetime) -> None:
     delivery.status, delivery.attempts, delivery.updated_at = (
         DeliveryStatus.SENDING,
@@ -148,8 +164,8 @@ def _transport_raised(delivery: Delivery, error: Exception) -> TransportResult:
     )
 
 
-def _sending_units(deliveries: list[Delivery]) -> list[list[Delivery]]:
-    """The claimed deliveries grouped as they will be sent: those for one NCB whose transport
+def sending_units(deliveries: list[Delivery]) -> list[list[Delivery]]:
+    """The deliveries grouped as they will be sent: those for one NCB whose transport
     takes batches (`peer`) together, up to `HST_PEER_BATCH_MAX` (50; 1 sends each alone) and
     the inbox's body limit per request; every other alone. In the order of each group's first
     delivery."""
@@ -200,11 +216,8 @@ def delivery_attempt(
 def delivery_attempts(delivery_pks: list[int]) -> list[Delivery | None]:
     """`delivery_attempt` for each of `delivery_pks` (the `deliver_batch` task): the
     deliveries loaded together and claimed together (`_claim_all`: one transaction instead of
-    one UPDATE each), then sent, those for one NCB reached over `peer` in one request to its
-    batch inbox (`_sending_units`), the others one by one, and each attempt recorded on its
-    own. If one raises, the claims not yet recorded are released and those deliveries
-    enqueued as `deliver` tasks of their own (they do not wait for the relay), and the error
-    goes up. One result per key, in order (None for nothing done, or a key named again)."""
+    one UPDATE each), then sent and recorded as `send_claimed` does. One result per key, in
+    order (None for nothing done, or a key named again)."""
     now = timezone.now()
     loaded = _loaded(delivery_pks)
     as_loaded = {pk: (delivery.status, delivery.updated_at) for pk, delivery in loaded.items()}
@@ -213,7 +226,21 @@ def delivery_attempts(delivery_pks: list[int]) -> list[Delivery | None]:
         for pk in dict.fromkeys(delivery_pks)
         if pk in loaded and loaded[pk].message.signed_bytes
     ]
-    units = _sending_units(_claim_all(sendable, now))
+    recorded = send_claimed(_claim_all(sendable, now), as_loaded)
+    return [recorded.pop(pk, None) for pk in delivery_pks]
+
+
+def send_claimed(
+    claimed: list[Delivery], as_loaded: dict[int, tuple[str, dt.datetime]]
+) -> dict[int, Delivery | None]:
+    """Send the claimed deliveries (their message's signed bytes and recipient NCB loaded),
+    those for one NCB reached over `peer` in one request to its batch inbox
+    (`sending_units`), the others one by one, and record each attempt on its own. Returns
+    each delivery's result by key (None: its claim no longer held). If one raises, the claims
+    not yet recorded go back to the status and time of `as_loaded` (by key), those
+    deliveries are enqueued as `deliver` tasks of their own (they do not wait for the relay),
+    and the error goes up."""
+    units = sending_units(claimed)
     recorded: dict[int, Delivery | None] = {}
     for index, unit in enumerate(units):
         try:
@@ -229,11 +256,11 @@ def delivery_attempts(delivery_pks: list[int]) -> list[Delivery | None]:
             enqueue_on_commit("deliver", [delivery.pk for delivery in waiting])
             raise
         recorded.update(zip([delivery.pk for delivery in unit], outcomes, strict=True))
-    return [recorded.pop(pk, None) for pk in delivery_pks]
+    return recorded
 
 
 def _send_unit(unit: list[Delivery]) -> list[Delivery | None]:
-    """Send one group of `_sending_units` and record each attempt."""
+    """Send one group of `sending_units` and record each attempt."""
     if len(unit) == 1:
         return [_send_and_record(unit[0])]
     started = timezone.now()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from collections.abc import Mapping
 
 from django.conf import settings
@@ -20,9 +21,15 @@ from messages_hst.formatting import render_text
 from messages_hst.inbox import directory
 from messages_hst.models import Delivery, HSTMessage, OutboxEntry
 from messages_hst.pipeline.alerts import delivery_alert
+from messages_hst.pipeline.attempts import claim_made_due, send_claimed
 from messages_hst.pipeline.policy import blocked_reason, deadline_for, provider_rules
 from messages_hst.pipeline.queueing import enqueue_deliveries_on_commit
-from messages_hst.pipeline.wake_up import request_dispatch_on_commit, take_dispatch_request
+from messages_hst.pipeline.wake_up import (
+    hold_dispatch_request,
+    release_dispatch_request,
+    request_dispatch_on_commit,
+    take_dispatch_request,
+)
 from ncb_cases.canonical import canonical_json_bytes
 from ncb_cases.row_updates import update_each
 
@@ -148,56 +155,83 @@ def dispatch_batch() -> int:
     return max(int(getattr(settings, "HST_DISPATCH_BATCH", 50)), 1)
 
 
-def message_dispatch(message_pk: int, *, now: dt.datetime | None = None) -> HSTMessage | None:
-    """Sign the message once and hand its pending deliveries to the `deliver` task, and do
-    the same for every other message whose outbox entry is open: the approvals that found a
-    dispatch pending did not enqueue one of their own (`wake_up`). By rounds of
-    `dispatch_batch()` messages, one transaction each, until the outbox is drained or what is
-    left is held by another dispatch (at most `MAX_DISPATCH_ROUNDS`, then the rest goes to a
-    new task).
+def message_dispatch(
+    message_pk: int, *, now: dt.datetime | None = None, send_here: bool = True
+) -> HSTMessage | None:
+    """Sign the message once and send its deliveries, and do the same for every other
+    message whose outbox entry is open: the approvals that found the dispatch request held
+    did not enqueue one of their own (`wake_up`). By rounds of at most `dispatch_batch()`
+    messages, one transaction each, holding the request, until a round leaves the outbox
+    empty; then the request is emptied and the outbox read once more (`wake_up` says why).
+    After `MAX_DISPATCH_ROUNDS` the rest goes to a new task, which holds the request on.
+
+    After each round's commit the dispatch sends itself the deliveries it made due to one NCB
+    (`_kept_here`; claimed in the round's transaction; sent as `attempts.send_claimed` does:
+    a peer's in one request) and hands the others to `deliver` tasks, which run side by
+    side. Under load every message goes to the same peer and the next round takes what was
+    approved while this one was sent: one dispatch, one task, one request to the peer for
+    many messages. `send_here=False` hands every delivery to a task (the tests of attempts
+    use it to hold deliveries that are due).
 
     Idempotent (the dispatch task may run twice: a redelivery, the relay): the message rows
     are locked, a message already dispatched (outbox processed) is left alone, signing happens
     once. In one transaction: signature fields, status DISPATCHED, the pending deliveries due
-    now, the outbox entries processed; `deliver` is enqueued for each after the commit (a lost
-    enqueue is found by the relay through `next_attempt_at`). A message cancelled meanwhile is
-    still sent (its CANCEL refers to it) and stays CANCELLED; one that is not approved at all
-    only gets its outbox entry closed. A document that cannot be signed or rendered (a
-    ValueError: the same at every try) makes its pending deliveries DEAD with an alert.
-    Returns the message `message_pk`, or None if it does not exist.
+    now (those sent here claimed), the outbox entries processed; `deliver` is enqueued for the
+    others after the commit (a lost enqueue, or a worker lost while sending here, is found by
+    the relay). A message cancelled meanwhile is still sent (its CANCEL refers to it) and
+    stays CANCELLED; one that is not approved at all only gets its outbox entry closed. A
+    document that cannot be signed or rendered (a ValueError: the same at every try) makes
+    its pending deliveries DEAD with an alert. Returns the message `message_pk`, or None if
+    it does not exist.
     """
-    now = now or timezone.now()
     size = dispatch_batch()
-    # Before the outbox is read: an approval committed from now on asks for another dispatch.
-    take_dispatch_request()
-    message, drained = _dispatch_round(message_pk, size, now)
+    coalescing = size > 1  # a batch of one: each message has its own task, no request
+    if coalescing:
+        hold_dispatch_request(now or timezone.now())
+    round_started = time.monotonic()
+    message, drained, found = _dispatch_round(message_pk, size, now, send_here)
     rounds = 1
-    while not drained and rounds < MAX_DISPATCH_ROUNDS:
-        _message, drained = _dispatch_round(None, size, now)
+    while coalescing:
+        if rounds >= MAX_DISPATCH_ROUNDS:  # a long queue: a task of its own carries on
+            request_dispatch_on_commit(message_pk, coalesce=False)
+            break
+        if drained and not found:  # nothing came in meanwhile: done, but for one last read
+            release_dispatch_request()
+            round_started = time.monotonic()
+            _message, drained, found = _dispatch_round(None, size, now, send_here)
+            if not found or not take_dispatch_request(now or timezone.now()):
+                break
+        else:
+            if drained:
+                _linger(round_started)
+            hold_dispatch_request(now or timezone.now())
+            round_started = time.monotonic()
+            _message, drained, found = _dispatch_round(None, size, now, send_here)
         rounds += 1
-    if not drained:  # a long queue: a task of its own carries on, this worker moves on
-        request_dispatch_on_commit(message_pk, coalesce=False)
     if message is not None:
         return message
     # This message is held by another transaction: wait for it alone.
+    sent_here: list[Delivery] = []
     with transaction.atomic():
         message = _dispatchable().select_for_update(of=("self",)).filter(pk=message_pk).first()
         if message is None:
             return None
         if not _processed(message):
-            _dispatch([message], now)
+            sent_here = _dispatch([message], now or timezone.now(), send_here)
+    _send(sent_here)
     return message
 
 
 def _dispatch_round(
-    message_pk: int | None, size: int, now: dt.datetime
-) -> tuple[HSTMessage | None, bool]:
+    message_pk: int | None, size: int, now: dt.datetime | None, send_here: bool
+) -> tuple[HSTMessage | None, bool, bool]:
     """In one transaction, lock and dispatch the message `message_pk` (if given) and the
     oldest messages whose outbox entry is open, `size` in all; rows another transaction holds
-    are skipped (never waited for while holding others: no deadlock). Returns the message
-    `message_pk` if it was locked, and whether this dispatch is done: it had no room for
-    others (a batch of one: each message has its own task), found fewer open entries than it
-    had room for, or some were held by another dispatch, which carries on."""
+    are skipped (never waited for while holding others: no deadlock); then send what this
+    dispatch keeps. Returns the message `message_pk` if it was locked; whether the outbox is
+    drained as far as this dispatch goes: it had no room for others (a batch of one), found
+    fewer open entries than it had room for, or some were held by another dispatch, which
+    carries on; and whether it dispatched any message besides `message_pk`."""
     with transaction.atomic():
         wanted = set() if message_pk is None else {message_pk}
         room = size - len(wanted)
@@ -212,18 +246,51 @@ def _dispatch_round(
                 open_entries.order_by("created_at").values_list("message_id", flat=True)[:room]
             )
             wanted.update(others)
-        # In the messages' order, not their entries': a walk of every entry in its order
-        # would also serve that sort, and a planner could take it.
-        batch = list(
-            _dispatchable()
-            .select_for_update(of=("self",), skip_locked=True)
-            .filter(pk__in=wanted)
-            .order_by("pk")
-        )
-        _dispatch([row for row in batch if not _processed(row)], now)
+        batch = []
+        if wanted:
+            # In the messages' order, not their entries': a walk of every entry in its order
+            # would also serve that sort, and a planner could take it.
+            batch = list(
+                _dispatchable()
+                .select_for_update(of=("self",), skip_locked=True)
+                .filter(pk__in=wanted)
+                .order_by("pk")
+            )
+        to_dispatch = [row for row in batch if not _processed(row)]
+        sent_here = _dispatch(to_dispatch, now or timezone.now(), send_here) if to_dispatch else []
+    _send(sent_here)
     message = next((row for row in batch if row.pk == message_pk), None)
-    done = room == 0 or len(others) < room or len(batch) < len(wanted)
-    return message, done
+    drained = room == 0 or len(others) < room or len(batch) < len(wanted)
+    return message, drained, any(row.pk != message_pk for row in to_dispatch)
+
+
+def dispatch_linger() -> float:
+    """Seconds a round that found other messages lasts at least before the dispatch looks
+    for more (setting HST_DISPATCH_LINGER_SECONDS, default 0.05)."""
+    return max(float(getattr(settings, "HST_DISPATCH_LINGER_SECONDS", 0.05)), 0.0)
+
+
+def _linger(round_started: float) -> None:
+    """Under load (the round found others than its own message), let the next round's
+    messages gather: a round of many costs less per message than several of a few (one
+    request to the peer, one answer, one transaction). At light load a round finds only its
+    own message and nothing waits."""
+    pause = dispatch_linger() - (time.monotonic() - round_started)
+    if pause > 0:
+        time.sleep(pause)
+
+
+def _send(claimed: list[Delivery]) -> None:
+    """Send the deliveries a dispatch claimed, once its transaction has committed."""
+    if claimed:
+        # A claim given back (an error) returns them to PENDING, due from their claim on.
+        send_claimed(
+            claimed,
+            {
+                delivery.pk: (DeliveryStatus.PENDING, delivery.next_attempt_at)
+                for delivery in claimed
+            },
+        )
 
 
 def _dispatchable():
@@ -240,13 +307,16 @@ def _processed(message: HSTMessage) -> bool:
     return outbox is not None and outbox.processed_at is not None
 
 
-def _dispatch(messages: list[HSTMessage], now: dt.datetime) -> None:
+def _dispatch(
+    messages: list[HSTMessage], now: dt.datetime, send_here: bool = True
+) -> list[Delivery]:
     """Sign each of `messages` (locked), make their pending deliveries due, close their
-    outbox entries and enqueue the deliveries on commit: four statements (five when some were
-    signed by an earlier try), the messages' rows written by one (`update_each`)."""
+    outbox entries, claim the deliveries this dispatch sends itself (`_kept_here`) and
+    enqueue the others on commit: at most five statements (six when some were signed by an
+    earlier try), the messages' rows written by one (`update_each`). Returns those claimed."""
     if not messages:
-        return
-    signed = []
+        return []
+    signed, signed_now = [], {}
     # By the fields written: those signed now, and those signed by an earlier try.
     writes: dict[tuple[str, ...], list[HSTMessage]] = {}
     for message in messages:
@@ -263,27 +333,51 @@ def _dispatch(messages: list[HSTMessage], now: dt.datetime) -> None:
         message.updated_at = now
         writes.setdefault((*fields, "status", "dispatched_at", "updated_at"), []).append(message)
         signed.append(message.pk)
+        if fields:
+            signed_now[message.pk] = message
     for fields, rows in writes.items():
         update_each(rows, fields)
     due = []
     if signed:
         due = list(
-            Delivery.objects.filter(
+            Delivery.objects.select_related("recipient_ncb")
+            .filter(
                 message_id__in=signed,
                 status=DeliveryStatus.PENDING,
                 next_attempt_at__isnull=True,
             )
             .order_by("pk")
-            .values_list("pk", flat=True)
         )
-    if due:
-        Delivery.objects.filter(pk__in=due).update(next_attempt_at=now, updated_at=now)
+    kept = _kept_here(due, signed_now) if send_here else []
+    if kept:
+        claim_made_due(kept, now)
+    kept_pks = {delivery.pk for delivery in kept}
+    handed_over = [delivery.pk for delivery in due if delivery.pk not in kept_pks]
+    if handed_over:
+        Delivery.objects.filter(pk__in=handed_over).update(next_attempt_at=now, updated_at=now)
     OutboxEntry.objects.filter(
         message_id__in=[message.pk for message in messages], processed_at__isnull=True
     ).update(processed_at=now)
     # One message (light load): a task per delivery, its recipients served in parallel;
     # several: tasks of a few deliveries each, fewer broker round trips per message.
-    enqueue_deliveries_on_commit(due, batched=len(messages) > 1)
+    enqueue_deliveries_on_commit(handed_over, batched=len(messages) > 1)
+    return kept
+
+
+def _kept_here(due: list[Delivery], signed_now: dict[int, HSTMessage]) -> list[Delivery]:
+    """The deliveries the dispatch sends itself: among those of the messages it signed now
+    (their bytes in hand; one signed by an earlier try was read without them), those to the
+    NCB of the first. Under load that is every delivery of the round (one peer: one request);
+    the other NCBs' go to tasks, which serve them side by side."""
+    kept: list[Delivery] = []
+    for delivery in due:
+        message = signed_now.get(delivery.message_id)
+        if message is not None and (
+            not kept or delivery.recipient_ncb_id == kept[0].recipient_ncb_id
+        ):
+            delivery.message = message
+            kept.append(delivery)
+    return kept
 
 
 def _undeliverable(message: HSTMessage, reason: str) -> None:

@@ -1,20 +1,28 @@
-"""One dispatch task for many approvals (`models.DispatchWakeUp`).
+"""One dispatch at a time for many approvals (`models.DispatchWakeUp`).
 
-Every approval used to enqueue a `dispatch_message` of its own. A dispatch already signs every
-open outbox entry it finds, so under load most of those tasks found their message done and
-cost a broker round trip, a worker's bookkeeping and a transaction for nothing, while the
-deliveries they queued ahead of waited behind them.
+Every approval used to enqueue a `dispatch_message` of its own. A dispatch already signs and
+sends every open outbox entry it finds, so under load most of those tasks found their message
+done, and the dispatches that did find work ran side by side, each with a few messages: every
+message paid for a share of a round, of a request to the peer and of its answer.
 
-Now an approval asks for a dispatch only if none is pending: after its commit it sets the
-wake-up row's `requested_at` when empty (or stale), and only then enqueues. A dispatch empties
-it before it reads the outbox, then dispatches every open entry. Why nothing is missed: the
-updates of the one row are serialised. An approval that finds the row set saw a request made
-before it by some approval whose dispatch has not emptied the row yet; that dispatch reads
-the outbox after emptying it, so after this approval's commit, and finds its entry.
+Now an approval asks for a dispatch only if none holds the request: after its commit it sets
+the wake-up row's `requested_at` when empty (or stale), and only then enqueues. The dispatch
+holds the request while it works: it refreshes `requested_at` at each round (sign, commit,
+send), and each round takes every entry opened meanwhile, so under load one dispatch runs
+rounds as large as the approvals' pace makes them. When a round leaves the outbox empty, it
+empties the request and then reads the outbox once more; if that finds entries, it takes the
+request again (unless an approval did: then that approval's dispatch carries on) and goes on.
 
-A request can be lost with its task (a broker that drops it): once `requested_at` is older
-than `dispatch_wake_up_ttl()` the next approval asks again, and the relay (HST.md §7.1) finds
-any entry still open after `HST_RELAY_AFTER_SECONDS` whatever happens here.
+Why nothing is missed: the updates of the one row are serialised. An approval that finds the
+row set committed its entry before it looked, so before the holding dispatch empties the row;
+that dispatch reads the outbox after emptying it, so it finds the entry (or another dispatch
+holds it and dispatches it).
+
+A request can be lost with its task (a broker that drops it) or its dispatch (a worker killed
+mid-round): once `requested_at` is older than `dispatch_wake_up_ttl()` the next approval asks
+again, and the relay (HST.md §7.1) finds any entry still open after `HST_RELAY_AFTER_SECONDS`
+whatever happens here. A round slower than the TTL (a peer answering slowly) only lets a
+second dispatch start: they skip each other's locked rows.
 """
 
 from __future__ import annotations
@@ -59,10 +67,25 @@ def request_dispatch(message_pk: int, *, coalesce: bool = True) -> bool:
     return False
 
 
-def take_dispatch_request() -> None:
-    """Empty the request, before a dispatch reads the outbox: an approval committed from now
-    on asks for another dispatch."""
+def hold_dispatch_request(now: dt.datetime) -> None:
+    """The running dispatch's sign of life, at each round: the request set to `now`, so that
+    approvals rely on this dispatch instead of enqueueing others."""
+    as_stored = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(_HOLD_SQL, [DispatchWakeUp.SINGLETON_PK, as_stored(now)])
+
+
+def release_dispatch_request() -> None:
+    """Empty the request, before a dispatch's last read of the outbox: an approval committed
+    from now on asks for another dispatch."""
     DispatchWakeUp.objects.filter(pk=DispatchWakeUp.SINGLETON_PK).update(requested_at=None)
+
+
+def take_dispatch_request(now: dt.datetime) -> bool:
+    """Take the request again if it is empty (or stale), as an approval would; True if this
+    call did. A dispatch whose last read found work goes on only then: otherwise an approval
+    took it and enqueued a dispatch that will read the outbox after it."""
+    return _requested(now)
 
 
 # One statement, the row created on first use (a flushed test database has none). Written
@@ -72,6 +95,12 @@ _REQUEST_SQL = (
     "ON CONFLICT (id) DO UPDATE SET requested_at = excluded.requested_at "
     "WHERE hst_dispatch_wake_up.requested_at IS NULL "
     "OR hst_dispatch_wake_up.requested_at < %s"
+)
+
+
+_HOLD_SQL = (
+    "INSERT INTO hst_dispatch_wake_up (id, requested_at) VALUES (%s, %s) "
+    "ON CONFLICT (id) DO UPDATE SET requested_at = excluded.requested_at"
 )
 
 

@@ -99,7 +99,7 @@ def test_the_relay_recovers_a_delivery_whose_task_was_lost(
         patch.setattr(queueing, "enqueue", lambda *args, **kwargs: False)
         with transaction.atomic():
             schedule_delivery(message)
-        message_dispatch(message.pk)
+        message_dispatch(message.pk, send_here=False)
     Delivery.objects.filter(message=message).update(
         next_attempt_at=timezone.now() - dt.timedelta(minutes=2)
     )

@@ -37,11 +37,12 @@ def approved_message(sender_ncb, *, recipients=("DE",), priority=Priority.URGENT
 
 
 def dispatched_message(sender_ncb, **kwargs):
-    """An approved message scheduled and dispatched (signed, deliveries due now); the tasks
-    the pipeline enqueues on commit are not run (tests with `db` never commit)."""
+    """An approved message scheduled and dispatched (signed, deliveries due now), none sent
+    by the dispatch itself; the tasks the pipeline enqueues on commit are not run (tests with
+    `db` never commit)."""
     message = approved_message(sender_ncb, **kwargs)
     schedule_delivery(message)
-    return message_dispatch(message.pk)
+    return message_dispatch(message.pk, send_here=False)
 
 
 def ncb(iso2, iso3, name, **fields):

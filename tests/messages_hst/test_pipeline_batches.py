@@ -22,6 +22,15 @@ from tests.messages_hst.authoring_fixtures import record_enqueued
 from tests.messages_hst.pipeline_support import approved_message, enqueued, ncb
 
 
+class _HandedOver:
+    def __init__(self):
+        self.sent = []
+
+    def send(self, delivery, signed_bytes):
+        self.sent.append(delivery.pk)
+        return TransportResult(AttemptOutcome.HANDED_OVER, detail="written")
+
+
 def _scheduled(ncb, count):
     messages = [approved_message(ncb) for _ in range(count)]
     for message in messages:
@@ -30,17 +39,19 @@ def _scheduled(ncb, count):
 
 
 @pytest.mark.django_db
-def test_one_dispatch_signs_every_queued_message_and_enqueues_all_their_deliveries(
-    ncb_fr, ncb_de, django_capture_on_commit_callbacks
+def test_one_dispatch_signs_every_queued_message_and_sends_their_deliveries_itself(
+    ncb_fr, ncb_de, monkeypatch, django_capture_on_commit_callbacks
 ):
-    # given three approved messages, their dispatch tasks not run yet
+    # given three approved messages to one NCB, their dispatch tasks not run yet
     first, second, third = _scheduled(ncb_fr, 3)
+    recorder = _HandedOver()
+    monkeypatch.setattr("messages_hst.pipeline.attempts.transport_for", lambda ncb: recorder)
 
     # when the first one's task runs
     with django_capture_on_commit_callbacks() as callbacks:
         message_dispatch(first.pk)
 
-    # then all three are signed and dispatched, their deliveries enqueued in one batch task
+    # then all three are signed and dispatched, and their deliveries sent by it: no task
     for message in (first, second, third):
         message.refresh_from_db()
         assert message.status == MessageStatus.DISPATCHED
@@ -48,6 +59,26 @@ def test_one_dispatch_signs_every_queued_message_and_enqueues_all_their_deliveri
         assert message.rendering
         assert OutboxEntry.objects.get(message=message).processed_at is not None
     deliveries = Delivery.objects.filter(message__in=(first, second, third)).order_by("pk")
+    assert recorder.sent == [delivery.pk for delivery in deliveries]
+    assert {(d.status, d.attempts) for d in deliveries} == {(DeliveryStatus.AWAITING_RECEIPT, 1)}
+    assert all(delivery.attempt_log.count() == 1 for delivery in deliveries)
+    assert enqueued(callbacks) == []
+
+
+@pytest.mark.django_db
+def test_a_dispatch_that_does_not_send_hands_the_deliveries_to_one_batch_task(
+    ncb_fr, ncb_de, django_capture_on_commit_callbacks
+):
+    # given
+    messages = _scheduled(ncb_fr, 3)
+
+    # when
+    with django_capture_on_commit_callbacks() as callbacks:
+        message_dispatch(messages[0].pk, send_here=False)
+
+    # then every delivery is due and waits for the task
+    deliveries = Delivery.objects.order_by("pk")
+    assert {(d.status, d.attempts) for d in deliveries} == {(DeliveryStatus.PENDING, 0)}
     assert all(delivery.next_attempt_at is not None for delivery in deliveries)
     assert enqueued(callbacks) == [("deliver_batch", [d.pk for d in deliveries], None)]
 
@@ -86,7 +117,7 @@ def test_a_dispatch_takes_only_messages_with_an_open_outbox_entry(ncb_fr, ncb_de
     monkeypatch.setattr(
         scheduling,
         "_dispatch",
-        lambda messages, now: batches.append(messages) or real(messages, now),
+        lambda messages, now, send_here: batches.append(messages) or real(messages, now),
     )
 
     # when
@@ -164,23 +195,61 @@ def test_a_message_that_cannot_be_signed_does_not_hold_back_the_others(ncb_fr, n
     assert bad.deliveries.get().status == DeliveryStatus.DEAD
     good.refresh_from_db()
     assert good.status == MessageStatus.DISPATCHED
-    assert good.deliveries.get().next_attempt_at is not None
+    assert good.deliveries.get().attempts == 1
     assert not OutboxEntry.objects.filter(processed_at__isnull=True).exists()
 
 
+# The rounds of a dispatch: the request held, (savepoint) the open entries, lock them and
+# its own, the messages' rows (one statement for all), the due deliveries (select + update),
+# the outbox entries (+ savepoint release). Under load (a round found others) it holds the
+# request again and looks for more: (savepoint) the open entries (+ release). Then, finding
+# none, it gives the request up and reads the outbox a last time: the same three.
+LONE_DISPATCH = 1 + 8 + 1 + 3
+DISPATCH_UNDER_LOAD = 1 + 8 + 1 + 3 + 1 + 3
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("count", [1, 4])
+@pytest.mark.parametrize(
+    ("count", "statements"),
+    [(1, LONE_DISPATCH), (2, DISPATCH_UNDER_LOAD), (6, DISPATCH_UNDER_LOAD)],
+)
 def test_a_dispatch_costs_the_same_statements_whatever_the_number_of_messages(
-    ncb_fr, ncb_de, django_assert_num_queries, count
+    ncb_fr, ncb_de, django_assert_num_queries, count, statements
 ):
     # given
     messages = _scheduled(ncb_fr, count)
 
-    # when / then: the wake-up request taken, (savepoint) the open entries, lock them and
-    # it, the messages' rows (one statement for all), the due deliveries (select + update),
-    # the outbox entries (+ savepoint release)
-    with django_assert_num_queries(9):
+    # when / then
+    with django_assert_num_queries(statements):
+        message_dispatch(messages[0].pk, send_here=False)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("count", "statements"),
+    [(1, LONE_DISPATCH), (2, DISPATCH_UNDER_LOAD), (6, DISPATCH_UNDER_LOAD)],
+)
+def test_a_dispatch_sending_its_deliveries_costs_the_same_statements_for_one_or_many(
+    ncb_fr, ncb_de, monkeypatch, django_assert_num_queries, count, statements
+):
+    # given messages to one NCB whose transport takes batches (sent in one request)
+    messages = _scheduled(ncb_fr, count)
+
+    def send_batch(deliveries, payloads):
+        return [TransportResult(AttemptOutcome.HANDED_OVER, detail="written")] * len(payloads)
+
+    batching = _HandedOver()
+    batching.send_batch = send_batch
+    monkeypatch.setattr("messages_hst.pipeline.attempts.transport_for", lambda ncb: batching)
+
+    # when / then: the dispatch's (the deliveries claimed by the UPDATE that makes them due),
+    # and the attempts recorded: (savepoint) the claims still held, the deliveries' rows (one
+    # statement), the attempts' log (+ release)
+    with django_assert_num_queries(statements + 5):
         message_dispatch(messages[0].pk)
+    assert set(Delivery.objects.values_list("status", flat=True)) == {
+        DeliveryStatus.AWAITING_RECEIPT
+    }
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL")
@@ -218,48 +287,110 @@ def test_a_message_another_dispatch_holds_is_skipped_not_waited_for(ncb_fr, ncb_
 
 
 @pytest.mark.django_db
-def test_many_deliveries_are_enqueued_by_chunks_of_the_batch_size(
-    ncb_fr, ncb_de, settings, django_capture_on_commit_callbacks
+def test_the_deliveries_to_other_ncbs_are_enqueued_by_chunks_of_the_batch_size(
+    ncb_fr, ncb_de, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
-    # given five queued messages and batches of two deliveries
+    # given five queued messages to DE and Italy, and batches of two deliveries
     settings.HST_DELIVER_BATCH = 2
-    messages = _scheduled(ncb_fr, 5)
+    it = ncb("IT", "ITA", "Rome")
+    messages = [approved_message(ncb_fr, recipients=("DE", "IT")) for _ in range(5)]
+    for message in messages:
+        schedule_delivery(message)
+    recorder = _HandedOver()
+    monkeypatch.setattr("messages_hst.pipeline.attempts.transport_for", lambda ncb: recorder)
 
     # when
     with django_capture_on_commit_callbacks() as callbacks:
         message_dispatch(messages[0].pk)
 
-    # then
-    pks = list(Delivery.objects.order_by("pk").values_list("pk", flat=True))
+    # then DE's (the first NCB) are sent by the dispatch, Italy's go to tasks
+    to_de = list(
+        Delivery.objects.filter(recipient_ncb=ncb_de).order_by("pk").values_list("pk", flat=True)
+    )
+    to_it = list(
+        Delivery.objects.filter(recipient_ncb=it).order_by("pk").values_list("pk", flat=True)
+    )
+    assert recorder.sent == to_de
     assert enqueued(callbacks) == [
-        ("deliver_batch", pks[0:2], None),
-        ("deliver_batch", pks[2:4], None),
-        ("deliver_batch", pks[4:5], None),
+        ("deliver_batch", to_it[0:2], None),
+        ("deliver_batch", to_it[2:4], None),
+        ("deliver_batch", to_it[4:5], None),
     ]
 
 
 @pytest.mark.django_db
-def test_a_lone_message_to_two_recipients_gets_a_task_per_delivery(
-    ncb_fr, ncb_de, django_capture_on_commit_callbacks
+def test_a_lone_message_to_two_recipients_sends_to_one_and_gives_the_other_a_task(
+    ncb_fr, ncb_de, monkeypatch, django_capture_on_commit_callbacks
 ):
     # given (its recipients are served in parallel, as before batches)
     ncb("IT", "ITA", "Rome")
     message = approved_message(ncb_fr, recipients=("DE", "IT"))
     schedule_delivery(message)
+    recorder = _HandedOver()
+    monkeypatch.setattr("messages_hst.pipeline.attempts.transport_for", lambda ncb: recorder)
 
     # when
     with django_capture_on_commit_callbacks() as callbacks:
         message_dispatch(message.pk)
 
     # then
-    pks = list(message.deliveries.order_by("pk").values_list("pk", flat=True))
+    first, second = message.deliveries.order_by("pk").values_list("pk", flat=True)
+    assert recorder.sent == [first]
+    assert enqueued(callbacks) == [("deliver", second, None)]
+
+
+@pytest.mark.django_db
+def test_a_message_signed_by_an_earlier_try_is_handed_to_a_task(
+    ncb_fr, ncb_de, monkeypatch, django_capture_on_commit_callbacks
+):
+    # given a message signed by an earlier dispatch whose outbox entry is open again and
+    # whose delivery is not due (as if that dispatch had not got further)
+    (message,) = _scheduled(ncb_fr, 1)
+    message_dispatch(message.pk, send_here=False)
+    OutboxEntry.objects.filter(message=message).update(processed_at=None)
+    Delivery.objects.filter(message=message).update(next_attempt_at=None)
+    recorder = _HandedOver()
+    monkeypatch.setattr("messages_hst.pipeline.attempts.transport_for", lambda ncb: recorder)
+
+    # when the dispatch runs again (its bytes are not read again to send them here)
+    with django_capture_on_commit_callbacks() as callbacks:
+        message_dispatch(message.pk)
+
+    # then
+    assert recorder.sent == []
+    assert enqueued(callbacks) == [("deliver", message.deliveries.get().pk, None)]
+
+
+@pytest.mark.django_db
+def test_a_dispatch_failing_while_it_sends_gives_its_deliveries_back_to_tasks(
+    ncb_fr, ncb_de, monkeypatch, django_capture_on_commit_callbacks
+):
+    # given three queued messages and an attempt that fails on the first delivery
+    messages = _scheduled(ncb_fr, 3)
+
+    def broken(delivery, **kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr("messages_hst.pipeline.attempts._send_and_record", broken)
+
+    # when
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(RuntimeError):
+        message_dispatch(messages[0].pk)
+
+    # then the messages stay dispatched; none of their deliveries is left claimed: each is
+    # due and enqueued on its own
+    assert set(HSTMessage.objects.values_list("status", flat=True)) == {MessageStatus.DISPATCHED}
+    pks = list(Delivery.objects.order_by("pk").values_list("pk", flat=True))
     assert enqueued(callbacks) == [("deliver", pk, None) for pk in pks]
+    rows = Delivery.objects.filter(pk__in=pks)
+    assert set(rows.values_list("status", "attempts")) == {(DeliveryStatus.PENDING, 0)}
+    assert all(delivery.next_attempt_at is not None for delivery in rows)
 
 
 def _due_deliveries(ncb, count):
     pks = []
     for message in _scheduled(ncb, count):
-        message_dispatch(message.pk)
+        message_dispatch(message.pk, send_here=False)
         pks.append(message.deliveries.get().pk)
     return pks
 
@@ -287,15 +418,6 @@ def test_the_batch_task_attempts_each_delivery_on_its_own(ncb_fr, ncb_de, monkey
     assert sent == [pks[0], pks[2]]
     assert counts == {DeliveryStatus.AWAITING_RECEIPT: 2, "skipped": 1}
     assert Delivery.objects.get(pk=pks[0]).attempt_log.count() == 1
-
-
-class _HandedOver:
-    def __init__(self):
-        self.sent = []
-
-    def send(self, delivery, signed_bytes):
-        self.sent.append(delivery.pk)
-        return TransportResult(AttemptOutcome.HANDED_OVER, detail="written")
 
 
 @pytest.mark.django_db

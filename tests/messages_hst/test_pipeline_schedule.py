@@ -244,7 +244,7 @@ def test_dispatch_makes_the_pending_deliveries_due_and_enqueues_them_not_the_blo
 
     # when
     with django_capture_on_commit_callbacks() as callbacks:
-        message_dispatch(message.pk)
+        message_dispatch(message.pk, send_here=False)
 
     # then
     assert enqueued(callbacks) == [("deliver", pending.pk, None)]
@@ -252,6 +252,29 @@ def test_dispatch_makes_the_pending_deliveries_due_and_enqueues_them_not_the_blo
     assert pending.next_attempt_at is not None
     assert message.deliveries.get(status=DeliveryStatus.BLOCKED).next_attempt_at is None
     assert OutboxEntry.objects.get(message=message).processed_at is not None
+
+
+def test_dispatch_sends_the_pending_delivery_itself_and_not_the_blocked_one(
+    ncb_fr, ncb_de, django_capture_on_commit_callbacks
+):
+    # given DE served by the local transport (hosted here), Italy denied by the handling
+    ncb("IT", "ITA", "Rome")
+    message = approved_message(ncb_fr, recipients=("DE", "IT"))
+    message.document["handling"]["access_restrictions"] = {"deny": ["IT"]}
+    schedule_delivery(message)
+
+    # when
+    with django_capture_on_commit_callbacks() as callbacks:
+        message_dispatch(message.pk)
+
+    # then DE's was attempted by the dispatch, no task for it; the blocked one never sent
+    sent = message.deliveries.get(recipient_ncb=ncb_de)
+    assert sent.attempts == 1
+    assert sent.status != DeliveryStatus.PENDING
+    assert sent.attempt_log.count() == 1
+    blocked = message.deliveries.get(status=DeliveryStatus.BLOCKED)
+    assert (blocked.attempts, blocked.next_attempt_at) == (0, None)
+    assert not [call for call in enqueued(callbacks) if call[0].startswith("deliver")]
 
 
 def test_a_second_dispatch_changes_nothing_and_enqueues_nothing(
@@ -287,7 +310,7 @@ def test_a_message_cancelled_before_its_dispatch_is_still_sent_and_stays_cancell
     message.refresh_from_db()
     assert message.status == MessageStatus.CANCELLED
     assert message.signed_bytes
-    assert message.deliveries.get().next_attempt_at is not None
+    assert message.deliveries.get().attempts == 1
 
 
 def test_dispatch_of_a_deleted_message_does_nothing(db):
