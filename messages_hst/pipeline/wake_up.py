@@ -104,12 +104,23 @@ _HOLD_SQL = (
 )
 
 
+# Whether the request is held (set and fresh): read without a lock first.
+_HELD_SQL = "SELECT 1 FROM hst_dispatch_wake_up WHERE id = %s AND requested_at >= %s"
+
+
 def _requested(now: dt.datetime) -> bool:
-    """Set the request if it is empty or stale; True if this call set it."""
+    """Set the request if it is empty or stale; True if this call set it.
+
+    Looked at first without a lock: under load most approvals find it held and then write
+    nothing. The conditional upsert alone would lock the row even when it changes nothing,
+    which gives the statement a transaction of its own to commit and flush to disk. Reading
+    first loses no request: a dispatch seen holding it empties it later, and reads the outbox
+    after that (the module's docstring)."""
     as_stored = connection.ops.adapt_datetimefield_value
-    stale_before = now - dispatch_wake_up_ttl()
+    stale_before = as_stored(now - dispatch_wake_up_ttl())
     with connection.cursor() as cursor:
-        cursor.execute(
-            _REQUEST_SQL, [DispatchWakeUp.SINGLETON_PK, as_stored(now), as_stored(stale_before)]
-        )
+        cursor.execute(_HELD_SQL, [DispatchWakeUp.SINGLETON_PK, stale_before])
+        if cursor.fetchone() is not None:
+            return False
+        cursor.execute(_REQUEST_SQL, [DispatchWakeUp.SINGLETON_PK, as_stored(now), stale_before])
         return cursor.rowcount == 1

@@ -249,3 +249,24 @@ def test_at_light_load_a_dispatch_never_waits(
     # then
     assert pauses == []
     assert HSTMessage.objects.get(pk=message.pk).status == MessageStatus.DISPATCHED
+
+
+def test_an_approval_finding_the_request_held_only_reads_it(django_assert_num_queries):
+    # given a request held by a dispatch
+    wake_up.hold_dispatch_request(timezone.now())
+
+    # when / then: one read, no write (the upsert would lock the row: a commit to flush)
+    with django_assert_num_queries(1):
+        assert not wake_up._requested(timezone.now())
+
+
+def test_an_approval_finding_the_request_empty_or_stale_sets_it(settings):
+    # given an empty request, then a stale one
+    settings.HST_DISPATCH_WAKE_UP_SECONDS = 10
+    wake_up.release_dispatch_request()
+    assert wake_up._requested(timezone.now())
+    DispatchWakeUp.objects.update(requested_at=timezone.now() - dt.timedelta(seconds=11))
+
+    # when / then
+    assert wake_up._requested(timezone.now())
+    assert DispatchWakeUp.objects.get().requested_at > timezone.now() - dt.timedelta(seconds=1)
