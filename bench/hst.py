@@ -206,10 +206,11 @@ def write_history(pair, count: int, *, log=print) -> None:
 
 def warm_up(pair, *, count: int = 40, log=print) -> None:
     """A few messages through the whole pipeline, not measured: every gunicorn worker and pool
-    process loads its code and opens its connections before the clock runs. Approved a few
-    hundredths of a second apart: all at once, one dispatch would take them all in one or two
-    rounds (`pipeline.wake_up`), and the pool processes it did not run would pay for their
-    first message (imports, connections: up to a second) inside the light load's latency."""
+    process loads its code and opens its connections before the clock runs. Approved a
+    twentieth of a second apart, each after the last one's dispatch is done: all at once, one
+    dispatch would take them all in one or two rounds and requests (`pipeline.wake_up`), and
+    the processes it did not reach would pay for their first message (imports, connections)
+    inside the light load's latency."""
     a, _ = pair
     batch = f"warm-{uuid.uuid4().hex[:8]}"
     run_in(a.env, "prepare", "--batch", batch, "--count", str(count))
