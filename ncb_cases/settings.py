@@ -426,13 +426,12 @@ HST_RETRY_MAX_SECONDS = float(os.environ.get("HST_RETRY_MAX_SECONDS", "900"))
 HST_RELAY_AFTER_SECONDS = float(os.environ.get("HST_RELAY_AFTER_SECONDS", "60"))
 # Throughput: one dispatch at a time signs up to DISPATCH_BATCH approved messages in one
 # transaction and sends them itself (those for one peer NCB posted in one request of at most
-# PEER_BATCH_MAX messages), by such rounds while approvals keep coming; a round that emptied
-# the outbox lasts at least DISPATCH_LINGER seconds, so that the next one gathers more. The
-# deliveries it does not send itself (other NCBs, retries) go DELIVER_BATCH per task. An
+# PEER_BATCH_MAX messages), by such rounds while approvals keep coming (each takes what was
+# approved during the one before). The deliveries it does not send itself (other NCBs,
+# retries) go DELIVER_BATCH per task. An
 # approval asks for a dispatch only if none holds the request, or if the one holding it has
 # shown no sign of life for DISPATCH_WAKE_UP seconds (its task lost, its worker killed).
 HST_DISPATCH_BATCH = int(os.environ.get("HST_DISPATCH_BATCH", "50"))
-HST_DISPATCH_LINGER_SECONDS = float(os.environ.get("HST_DISPATCH_LINGER_SECONDS", "0.05"))
 HST_DELIVER_BATCH = int(os.environ.get("HST_DELIVER_BATCH", "8"))
 HST_PEER_BATCH_MAX = int(os.environ.get("HST_PEER_BATCH_MAX", "50"))
 HST_DISPATCH_WAKE_UP_SECONDS = float(os.environ.get("HST_DISPATCH_WAKE_UP_SECONDS", "10"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import time
 from collections.abc import Mapping
 
 from django.conf import settings
@@ -188,7 +187,6 @@ def message_dispatch(
     coalescing = size > 1  # a batch of one: each message has its own task, no request
     if coalescing:
         hold_dispatch_request(now or timezone.now())
-    round_started = time.monotonic()
     message, drained, found = _dispatch_round(message_pk, size, now, send_here)
     rounds = 1
     while coalescing:
@@ -197,15 +195,11 @@ def message_dispatch(
             break
         if drained and not found:  # nothing came in meanwhile: done, but for one last read
             release_dispatch_request()
-            round_started = time.monotonic()
             _message, drained, found = _dispatch_round(None, size, now, send_here)
             if not found or not take_dispatch_request(now or timezone.now()):
                 break
         else:
-            if drained:
-                _linger(round_started)
             hold_dispatch_request(now or timezone.now())
-            round_started = time.monotonic()
             _message, drained, found = _dispatch_round(None, size, now, send_here)
         rounds += 1
     if message is not None:
@@ -262,22 +256,6 @@ def _dispatch_round(
     message = next((row for row in batch if row.pk == message_pk), None)
     drained = room == 0 or len(others) < room or len(batch) < len(wanted)
     return message, drained, any(row.pk != message_pk for row in to_dispatch)
-
-
-def dispatch_linger() -> float:
-    """Seconds a round that found other messages lasts at least before the dispatch looks
-    for more (setting HST_DISPATCH_LINGER_SECONDS, default 0.05)."""
-    return max(float(getattr(settings, "HST_DISPATCH_LINGER_SECONDS", 0.05)), 0.0)
-
-
-def _linger(round_started: float) -> None:
-    """Under load (the round found others than its own message), let the next round's
-    messages gather: a round of many costs less per message than several of a few (one
-    request to the peer, one answer, one transaction). At light load a round finds only its
-    own message and nothing waits."""
-    pause = dispatch_linger() - (time.monotonic() - round_started)
-    if pause > 0:
-        time.sleep(pause)
 
 
 def _send(claimed: list[Delivery]) -> None:

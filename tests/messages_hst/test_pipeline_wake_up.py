@@ -217,40 +217,6 @@ def test_the_request_row_is_made_on_first_use():
     assert wake_up._requested(timezone.now())
 
 
-def test_under_load_a_round_that_emptied_the_outbox_lasts_the_linger(
-    ncb_fr, ncb_de, dispatches, monkeypatch, settings, django_capture_on_commit_callbacks
-):
-    # given two queued messages (the first round finds another than its own)
-    settings.HST_DISPATCH_LINGER_SECONDS = 0.2
-    first, _second = [_approved(ncb_fr, django_capture_on_commit_callbacks) for _ in "ab"]
-    pauses = []
-    monkeypatch.setattr(scheduling.time, "sleep", pauses.append)
-
-    # when
-    message_dispatch(first.pk)
-
-    # then it waited, once, what was left of the linger before looking for more
-    assert len(pauses) == 1
-    assert 0 < pauses[0] <= 0.2
-
-
-def test_at_light_load_a_dispatch_never_waits(
-    ncb_fr, ncb_de, dispatches, monkeypatch, settings, django_capture_on_commit_callbacks
-):
-    # given one message alone
-    settings.HST_DISPATCH_LINGER_SECONDS = 0.2
-    message = _approved(ncb_fr, django_capture_on_commit_callbacks)
-    pauses = []
-    monkeypatch.setattr(scheduling.time, "sleep", pauses.append)
-
-    # when
-    message_dispatch(message.pk)
-
-    # then
-    assert pauses == []
-    assert HSTMessage.objects.get(pk=message.pk).status == MessageStatus.DISPATCHED
-
-
 def test_an_approval_finding_the_request_held_only_reads_it(django_assert_num_queries):
     # given a request held by a dispatch
     wake_up.hold_dispatch_request(timezone.now())
@@ -270,3 +236,23 @@ def test_an_approval_finding_the_request_empty_or_stale_sets_it(settings):
     # when / then
     assert wake_up._requested(timezone.now())
     assert DispatchWakeUp.objects.get().requested_at > timezone.now() - dt.timedelta(seconds=1)
+
+
+def test_at_light_load_a_dispatch_holds_the_request_once_and_gives_it_up(
+    ncb_fr, ncb_de, dispatches, monkeypatch, django_capture_on_commit_callbacks
+):
+    # given one message alone
+    message = _approved(ncb_fr, django_capture_on_commit_callbacks)
+    held = []
+    hold = wake_up.hold_dispatch_request
+    monkeypatch.setattr(
+        scheduling, "hold_dispatch_request", lambda now: held.append(now) or hold(now)
+    )
+
+    # when
+    message_dispatch(message.pk)
+
+    # then one round, the request given up after it
+    assert len(held) == 1
+    assert HSTMessage.objects.get(pk=message.pk).status == MessageStatus.DISPATCHED
+    assert DispatchWakeUp.objects.get().requested_at is None
