@@ -31,6 +31,16 @@ class _HandedOver:
         return TransportResult(AttemptOutcome.HANDED_OVER, detail="written")
 
 
+@pytest.fixture
+def failing_attempts(monkeypatch):
+    """Every attempt raises (the database gone while it sends)."""
+
+    def broken(delivery, **kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr("messages_hst.pipeline.attempts._send_and_record", broken)
+
+
 def _scheduled(ncb, count):
     messages = [approved_message(ncb) for _ in range(count)]
     for message in messages:
@@ -363,15 +373,10 @@ def test_a_message_signed_by_an_earlier_try_is_handed_to_a_task(
 
 @pytest.mark.django_db
 def test_a_dispatch_failing_while_it_sends_gives_its_deliveries_back_to_tasks(
-    ncb_fr, ncb_de, monkeypatch, django_capture_on_commit_callbacks
+    ncb_fr, ncb_de, failing_attempts, django_capture_on_commit_callbacks
 ):
     # given three queued messages and an attempt that fails on the first delivery
     messages = _scheduled(ncb_fr, 3)
-
-    def broken(delivery, **kwargs):
-        raise RuntimeError("database gone")
-
-    monkeypatch.setattr("messages_hst.pipeline.attempts._send_and_record", broken)
 
     # when
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(RuntimeError):
@@ -496,15 +501,10 @@ def test_a_batchs_later_deliveries_are_held_while_it_sends_the_first(ncb_fr, ncb
 
 @pytest.mark.django_db
 def test_a_failing_delivery_hands_its_batch_to_tasks_of_their_own(
-    ncb_fr, ncb_de, monkeypatch, django_capture_on_commit_callbacks
+    ncb_fr, ncb_de, failing_attempts, django_capture_on_commit_callbacks
 ):
     # given three due deliveries and an attempt that fails on the first one
     pks = _due_deliveries(ncb_fr, 3)
-
-    def broken(delivery, **kwargs):
-        raise RuntimeError("database gone")
-
-    monkeypatch.setattr("messages_hst.pipeline.attempts._send_and_record", broken)
 
     # when
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(RuntimeError):

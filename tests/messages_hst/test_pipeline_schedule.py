@@ -232,14 +232,20 @@ def test_dispatch_signs_once_and_keeps_the_bytes_every_recipient_gets(ncb_fr, nc
     assert message.dispatched_at is not None
 
 
-def test_dispatch_makes_the_pending_deliveries_due_and_enqueues_them_not_the_blocked_one(
-    ncb_fr, ncb_de, django_capture_on_commit_callbacks
-):
-    # given
+def _scheduled_to_de_and_denied_italy(ncb_fr):
+    """A message to DE and Italy whose handling denies Italy (its delivery BLOCKED)."""
     ncb("IT", "ITA", "Rome")
     message = approved_message(ncb_fr, recipients=("DE", "IT"))
     message.document["handling"]["access_restrictions"] = {"deny": ["IT"]}
     schedule_delivery(message)
+    return message
+
+
+def test_dispatch_makes_the_pending_deliveries_due_and_enqueues_them_not_the_blocked_one(
+    ncb_fr, ncb_de, django_capture_on_commit_callbacks
+):
+    # given
+    message = _scheduled_to_de_and_denied_italy(ncb_fr)
     pending = message.deliveries.get(status=DeliveryStatus.PENDING)
 
     # when
@@ -258,10 +264,7 @@ def test_dispatch_sends_the_pending_delivery_itself_and_not_the_blocked_one(
     ncb_fr, ncb_de, django_capture_on_commit_callbacks
 ):
     # given DE served by the local transport (hosted here), Italy denied by the handling
-    ncb("IT", "ITA", "Rome")
-    message = approved_message(ncb_fr, recipients=("DE", "IT"))
-    message.document["handling"]["access_restrictions"] = {"deny": ["IT"]}
-    schedule_delivery(message)
+    message = _scheduled_to_de_and_denied_italy(ncb_fr)
 
     # when
     with django_capture_on_commit_callbacks() as callbacks:
