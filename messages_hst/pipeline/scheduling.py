@@ -3,13 +3,14 @@ dispatch that signs the message once and hands each delivery to its task."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -162,7 +163,8 @@ def message_dispatch(
     did not enqueue one of their own (`wake_up`). By rounds of at most `dispatch_batch()`
     messages, one transaction each, holding the request, until a round leaves the outbox
     empty; then the request is emptied and the outbox read once more (`wake_up` says why).
-    After `MAX_DISPATCH_ROUNDS` the rest goes to a new task, which holds the request on.
+    After `MAX_DISPATCH_ROUNDS` the rest goes to a new task, which holds the request on. A
+    dispatch that fails gives the request up before the error goes on.
 
     After each round's commit the dispatch sends itself the deliveries it made due to one NCB
     (`_kept_here`; claimed in the round's transaction; sent as `attempts.send_claimed` does:
@@ -184,12 +186,40 @@ def message_dispatch(
     it does not exist.
     """
     size = dispatch_batch()
-    coalescing = size > 1  # a batch of one: each message has its own task, no request
-    if coalescing:
+    if size == 1:  # a batch of one: each message has its own task, no request held
+        message, _drained, _found = _dispatch_round(message_pk, size, now, send_here)
+    else:
         hold_dispatch_request(now or timezone.now())
+        try:
+            message = _rounds(message_pk, size, now, send_here)
+        except Exception:
+            # Not held by a dead dispatch until it is stale: the next approval asks again,
+            # and its dispatch finds what this one left open.
+            with contextlib.suppress(DatabaseError):
+                release_dispatch_request()
+            raise
+    if message is not None:
+        return message
+    # This message is held by another transaction: wait for it alone.
+    sent_here: list[Delivery] = []
+    with transaction.atomic():
+        message = _dispatchable().select_for_update(of=("self",)).filter(pk=message_pk).first()
+        if message is None:
+            return None
+        if not _processed(message):
+            sent_here = _dispatch([message], now or timezone.now(), send_here)
+    _send(sent_here)
+    return message
+
+
+def _rounds(
+    message_pk: int, size: int, now: dt.datetime | None, send_here: bool
+) -> HSTMessage | None:
+    """The rounds of a dispatch holding the request (see `message_dispatch`); the message
+    `message_pk` if its round locked it."""
     message, drained, found = _dispatch_round(message_pk, size, now, send_here)
     rounds = 1
-    while coalescing:
+    while True:
         if rounds >= MAX_DISPATCH_ROUNDS:  # a long queue: a task of its own carries on
             request_dispatch_on_commit(message_pk, coalesce=False)
             break
@@ -202,17 +232,6 @@ def message_dispatch(
             hold_dispatch_request(now or timezone.now())
             _message, drained, found = _dispatch_round(None, size, now, send_here)
         rounds += 1
-    if message is not None:
-        return message
-    # This message is held by another transaction: wait for it alone.
-    sent_here: list[Delivery] = []
-    with transaction.atomic():
-        message = _dispatchable().select_for_update(of=("self",)).filter(pk=message_pk).first()
-        if message is None:
-            return None
-        if not _processed(message):
-            sent_here = _dispatch([message], now or timezone.now(), send_here)
-    _send(sent_here)
     return message
 
 

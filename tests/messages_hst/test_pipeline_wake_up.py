@@ -256,3 +256,24 @@ def test_at_light_load_a_dispatch_holds_the_request_once_and_gives_it_up(
     assert len(held) == 1
     assert HSTMessage.objects.get(pk=message.pk).status == MessageStatus.DISPATCHED
     assert DispatchWakeUp.objects.get().requested_at is None
+
+
+def test_a_dispatch_that_fails_gives_the_request_up(
+    ncb_fr, ncb_de, dispatches, monkeypatch, django_capture_on_commit_callbacks
+):
+    # given two queued messages and a send that fails (the database gone meanwhile)
+    first, _second = [_approved(ncb_fr, django_capture_on_commit_callbacks) for _ in "ab"]
+
+    def broken(delivery, **kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr("messages_hst.pipeline.attempts._send_and_record", broken)
+
+    # when
+    with pytest.raises(RuntimeError):
+        message_dispatch(first.pk)
+
+    # then the next approval asks for a dispatch at once, not after the request goes stale
+    assert DispatchWakeUp.objects.get().requested_at is None
+    third = _approved(ncb_fr, django_capture_on_commit_callbacks)
+    assert dispatches == [first.pk, third.pk]
