@@ -19,10 +19,11 @@ that dispatch reads the outbox after emptying it, so it finds the entry (or anot
 holds it and dispatches it).
 
 A request can be lost with its task (a broker that drops it) or its dispatch (a worker killed
-mid-round): once `requested_at` is older than `dispatch_wake_up_ttl()` the next approval asks
-again, and the relay (HST.md §7.1) finds any entry still open after `HST_RELAY_AFTER_SECONDS`
-whatever happens here. A round slower than the TTL (a peer answering slowly) only lets a
-second dispatch start: they skip each other's locked rows.
+mid-round; a dispatch that fails with an error gives it up at once): once `requested_at` is
+older than `dispatch_wake_up_ttl()` the next approval asks again, and the relay (HST.md §7.1)
+finds any entry still open after `HST_RELAY_AFTER_SECONDS` whatever happens here. A round
+slower than the TTL (a peer answering slowly) only lets a second dispatch start: they skip each
+other's locked rows.
 """
 
 from __future__ import annotations
