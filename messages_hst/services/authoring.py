@@ -14,6 +14,7 @@ earlier messages from `known_messages_for`), writes in one transaction with its 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Mapping
 from typing import Any
@@ -177,6 +178,10 @@ def message_submit(*, actor: AbstractBaseUser, message: HSTMessage) -> HSTMessag
     return message
 
 
+class _SubmissionMovedOn(Exception):
+    """The message's row no longer holds the submission the approver's copy was read from."""
+
+
 def message_approve(
     *,
     actor: AbstractBaseUser,
@@ -195,10 +200,26 @@ def message_approve(
     `tracking.apply_reply` (the items we owed) for a REPLY, a CANCEL
     marks the message it cancels CANCELLED, and the APPROVE audit row (the comment as its
     purpose).
-    """
-    from messages_hst import pipeline, tracking
 
+    `message` is the caller's copy as read from the database (unmodified), and the approval
+    is of what it holds: when that copy is approvable, its row is written only if it still
+    holds the same submission (PENDING_APPROVAL, the same `submitted_at`: a document cannot
+    change while it awaits approval, and a resubmission is a new `submitted_at`), with no
+    locking read before. A row that moved on meanwhile (returned, discarded, approved by
+    another, resubmitted) undoes that attempt, and the approval is decided again on the row
+    read under lock, as is a copy that is not approvable (the refusal then says what is true
+    now). The caller's object is never changed: the approved message is returned.
+    """
     now = (now or timezone.now()).replace(microsecond=0)
+    approve = {"actor": actor, "override_warnings": override_warnings, "comment": comment}
+    if message.submitted_at is not None and _may_approve(actor, message):
+        try:
+            with transaction.atomic():
+                return _approve(
+                    copy.copy(message), **approve, now=now, submitted_at=message.submitted_at
+                )
+        except _SubmissionMovedOn:
+            pass
     with transaction.atomic():
         message = _lock(message)
         if not permissions.is_sender_supervisor(actor, message):
@@ -208,55 +229,85 @@ def message_approve(
                 _("Four eyes: the approver neither wrote nor submitted the message.")
             )
         _require_status(message, MessageStatus.PENDING_APPROVAL)
-        message.document = {**message.document, "created_at": compose.rfc3339(now)}
-        # Read once for the validation's "known here" and the deliveries' transports.
-        ncbs = pipeline.recipient_ncbs(message.document)
-        problems = message_validate(message, now=now, ncbs=ncbs)
-        errors = [problem for problem in problems if problem.severity == "error"]
-        if errors:
-            raise HSTValidationError(errors)
-        if problems and not override_warnings:
-            raise HSTValidationError(
-                problems,
-                extra={
-                    "override_warnings": [
-                        _("The message has warnings: confirm that it may be sent anyway.")
-                    ]
-                },
-            )
-        message.problems = [problem.as_dict() for problem in problems]
-        message.status = MessageStatus.APPROVED
-        message.approved_by = actor
-        message.approved_at = now
-        message.warnings_overridden = bool(problems)
-        message.updated_at = timezone.now()
-        # Deliveries + outbox first: the message then goes QUEUED in the one UPDATE below,
-        # written without save()'s per-call compilation (the exchange's hottest write).
-        pipeline.schedule_delivery(message, save_status=False, ncbs=ncbs)
-        update_each([message], APPROVAL_FIELDS)
-        audit_record(
-            actor=actor,
-            action=AuditAction.APPROVE,
-            obj=message,
-            purpose=comment,
-            details={
-                "message_type": message.message_type,
-                "recipients": len(message.document.get("recipients") or []),
-                "warnings_overridden": message.warnings_overridden,
+        return _approve(message, **approve, now=now)
+
+
+def _may_approve(actor: AbstractBaseUser, message: HSTMessage) -> bool:
+    return message.status == MessageStatus.PENDING_APPROVAL and permissions.can_approve(
+        actor, message
+    )
+
+
+def _approve(
+    message: HSTMessage,
+    *,
+    actor: AbstractBaseUser,
+    override_warnings: bool,
+    comment: str,
+    now: dt.datetime,
+    submitted_at: dt.datetime | None = None,
+) -> HSTMessage:
+    """`message_approve`'s writes, in the caller's transaction, on a message found approvable:
+    the row read under lock, or (`submitted_at`) a copy whose row is written only if it still
+    holds that submission (`_SubmissionMovedOn` otherwise: the transaction must be undone)."""
+    from messages_hst import pipeline, tracking
+
+    message.document = {**message.document, "created_at": compose.rfc3339(now)}
+    # Read once for the validation's "known here" and the deliveries' transports.
+    ncbs = pipeline.recipient_ncbs(message.document)
+    problems = message_validate(message, now=now, ncbs=ncbs)
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if errors:
+        raise HSTValidationError(errors)
+    if problems and not override_warnings:
+        raise HSTValidationError(
+            problems,
+            extra={
+                "override_warnings": [
+                    _("The message has warnings: confirm that it may be sent anyway.")
+                ]
             },
         )
-        if message.message_type == MessageType.CANCEL and message.supersedes:
-            _mark_cancelled(message, actor=actor)
-        if message.message_type == MessageType.REQUEST:
-            tracking.track_sent_request(message)
-        elif message.message_type == MessageType.REPLY:
-            # The items we owed close when our answer is approved (it is sent from now on).
-            tracking.apply_reply(
-                ncb=message.sender_ncb,
-                reply_document=message.document,
-                direction=RequestDirection.RECEIVED,
-                now=now,
-            )
+    message.problems = [problem.as_dict() for problem in problems]
+    # Approved and, in the same transaction, queued: its deliveries are promised below.
+    message.status = MessageStatus.QUEUED
+    message.approved_by = actor
+    message.approved_at = now
+    message.warnings_overridden = bool(problems)
+    message.updated_at = timezone.now()
+    # The row first, in one UPDATE without save()'s per-call compilation (the exchange's
+    # hottest write): a copy's conditional write is what a second approval of the same
+    # submission waits on, and then finds moved on, before it writes anything else.
+    if submitted_at is None:
+        update_each([message], APPROVAL_FIELDS)
+    else:
+        still_pending = {"status": MessageStatus.PENDING_APPROVAL, "submitted_at": submitted_at}
+        if not update_each([message], APPROVAL_FIELDS, only_if=still_pending):
+            raise _SubmissionMovedOn
+    pipeline.schedule_delivery(message, save_status=False, ncbs=ncbs)
+    audit_record(
+        actor=actor,
+        action=AuditAction.APPROVE,
+        obj=message,
+        purpose=comment,
+        details={
+            "message_type": message.message_type,
+            "recipients": len(message.document.get("recipients") or []),
+            "warnings_overridden": message.warnings_overridden,
+        },
+    )
+    if message.message_type == MessageType.CANCEL and message.supersedes:
+        _mark_cancelled(message, actor=actor)
+    if message.message_type == MessageType.REQUEST:
+        tracking.track_sent_request(message)
+    elif message.message_type == MessageType.REPLY:
+        # The items we owed close when our answer is approved (it is sent from now on).
+        tracking.apply_reply(
+            ncb=message.sender_ncb,
+            reply_document=message.document,
+            direction=RequestDirection.RECEIVED,
+            now=now,
+        )
     return message
 
 

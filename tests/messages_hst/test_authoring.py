@@ -419,6 +419,7 @@ def test_errors_found_at_approval_block_it(pending, supervisor_fr):
     document = dict(pending.document)
     document["body"] = {**document["body"], "requests": []}
     HSTMessage.objects.filter(pk=pending.pk).update(document=document)
+    pending.refresh_from_db()  # as the approving view reads it
 
     # then
     with pytest.raises(HSTValidationError):
@@ -450,6 +451,63 @@ def test_only_a_message_awaiting_approval_is_approved(draft, supervisor_fr):
     with pytest.raises(ValidationError) as error:
         services.message_approve(actor=supervisor_fr, message=draft)
     assert "status" in error.value.message_dict
+
+
+def test_a_copy_read_before_the_message_was_returned_does_not_approve_it(pending, supervisor_fr):
+    # given the approver's copy, read while it awaited approval, then the message returned
+    read_before = HSTMessage.objects.get(pk=pending.pk)
+    services.message_return(actor=supervisor_fr, message=pending, comment="Add the route.")
+
+    # when the copy is approved
+    with pytest.raises(ValidationError) as error:
+        services.message_approve(actor=supervisor_fr, message=read_before)
+
+    # then the refusal says what is true now, and nothing of the approval was written
+    assert "status" in error.value.message_dict
+    stored = HSTMessage.objects.get(pk=pending.pk)
+    assert (stored.status, stored.approved_by) == (MessageStatus.DRAFT, None)
+    assert not Delivery.objects.filter(message=pending).exists()
+    assert not OutboxEntry.objects.filter(message=pending).exists()
+    assert not _audit(pending, AuditAction.APPROVE).exists()
+
+
+def test_a_copy_read_before_a_resubmission_approves_what_is_stored_now(
+    pending, officer_fr, supervisor_fr
+):
+    # given the approver's copy, then the message returned, corrected and submitted again
+    read_before = HSTMessage.objects.get(pk=pending.pk)
+    returned = services.message_return(actor=supervisor_fr, message=pending, comment="Subject.")
+    corrected = services.message_update_draft(
+        actor=officer_fr,
+        message=returned,
+        document={**returned.document, "subject": "Coach route Lyon-Munich (corrected)"},
+    )
+    services.message_submit(actor=officer_fr, message=corrected)
+
+    # when the old copy is approved
+    message = services.message_approve(actor=supervisor_fr, message=read_before)
+
+    # then the stored submission was approved (read under lock), once
+    stored = HSTMessage.objects.get(pk=pending.pk)
+    assert stored.status == message.status == MessageStatus.QUEUED
+    assert stored.document["subject"] == "Coach route Lyon-Munich (corrected)"
+    assert Delivery.objects.filter(message=pending).count() == 1
+    assert _audit(pending, AuditAction.APPROVE).count() == 1
+
+
+def test_approving_leaves_the_callers_object_as_it_was(pending, supervisor_fr):
+    # given
+    document_as_read = dict(pending.document)
+
+    # when
+    message = services.message_approve(actor=supervisor_fr, message=pending)
+
+    # then the approved message is the one returned; the copy passed in still reads as given
+    assert message is not pending
+    assert message.status == MessageStatus.QUEUED
+    assert message.document["created_at"] == message.approved_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert (pending.status, pending.approved_by) == (MessageStatus.PENDING_APPROVAL, None)
+    assert pending.document == document_as_read
 
 
 # --- Immutability ----------------------------------------------------------------------------

@@ -69,3 +69,39 @@ def test_no_field_is_a_programming_error(ncb_fr, ncb_de):
 
     with pytest.raises(ValueError, match="no field"):
         update_each([delivery], [])
+
+
+def test_only_if_leaves_a_row_that_moved_on_alone(ncb_fr, ncb_de):
+    # given two deliveries read in one state, one of them since moved on by someone else
+    still, moved = _deliveries(ncb_fr, 2)
+    assert still.status == moved.status != DeliveryStatus.DEAD
+    Delivery.objects.filter(pk=moved.pk).update(status=DeliveryStatus.DEAD)
+    for delivery in (still, moved):
+        delivery.last_error = "HTTP 503"
+
+    # when each is written only if it is still as read
+    written = update_each([still, moved], ["last_error"], only_if={"status": still.status})
+
+    # then only the unchanged row was written, and counted
+    assert written == 1
+    assert Delivery.objects.get(pk=still.pk).last_error == "HTTP 503"
+    assert Delivery.objects.get(pk=moved.pk).last_error == ""
+
+
+def test_only_if_a_datetime_compares_to_the_stored_instant(ncb_fr, ncb_de):
+    # given a delivery whose deadline is known
+    [delivery] = _deliveries(ncb_fr, 1)
+    Delivery.objects.filter(pk=delivery.pk).update(deadline_at=WHEN)
+    delivery.last_error = "timeout"
+
+    # when / then: a different instant writes nothing, the same one writes
+    later = WHEN + dt.timedelta(microseconds=1)
+    assert update_each([delivery], ["last_error"], only_if={"deadline_at": later}) == 0
+    assert update_each([delivery], ["last_error"], only_if={"deadline_at": WHEN}) == 1
+
+
+def test_only_if_null_is_a_programming_error(ncb_fr, ncb_de):
+    [delivery] = _deliveries(ncb_fr, 1)
+
+    with pytest.raises(ValueError, match="NULL"):
+        update_each([delivery], ["last_error"], only_if={"delivered_at": None})
