@@ -48,5 +48,8 @@ def update_each(
         for obj in objects
     ]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if len(rows) == 1:  # psycopg's executemany costs a pipeline's set-up: 0.2-0.3 ms more
+            cursor.execute(sql, rows[0])
+        else:
+            cursor.executemany(sql, rows)
         return cursor.rowcount
