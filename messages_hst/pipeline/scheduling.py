@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,7 +21,6 @@ from messages_hst.formatting import render_text
 from messages_hst.inbox import directory
 from messages_hst.models import Delivery, HSTMessage, OutboxEntry
 from messages_hst.pipeline.alerts import delivery_alert
-from messages_hst.pipeline.alongside import RoundSender, sends_alongside
 from messages_hst.pipeline.attempts import claim_made_due, send_claimed
 from messages_hst.pipeline.policy import blocked_reason, deadline_for, provider_rules
 from messages_hst.pipeline.queueing import enqueue_deliveries_on_commit
@@ -218,40 +217,34 @@ def _rounds(
 ) -> HSTMessage | None:
     """The rounds of a dispatch holding the request (see `message_dispatch`); the message
     `message_pk` if its round locked it."""
-    with RoundSender(_send, alongside=sends_alongside()) as sender:
-        message, drained, found = _dispatch_round(message_pk, size, now, send_here, sender.send)
-        rounds = 1
-        while True:
-            if rounds >= MAX_DISPATCH_ROUNDS:  # a long queue: a task of its own carries on
-                request_dispatch_on_commit(message_pk, coalesce=False)
+    message, drained, found = _dispatch_round(message_pk, size, now, send_here)
+    rounds = 1
+    while True:
+        if rounds >= MAX_DISPATCH_ROUNDS:  # a long queue: a task of its own carries on
+            request_dispatch_on_commit(message_pk, coalesce=False)
+            break
+        if drained and not found:  # nothing came in meanwhile: done, but for one last read
+            release_dispatch_request()
+            _message, drained, found = _dispatch_round(None, size, now, send_here)
+            if not found or not take_dispatch_request(now or timezone.now()):
                 break
-            if drained and not found:  # nothing came in meanwhile: done, but for one last read
-                release_dispatch_request()
-                _message, drained, found = _dispatch_round(None, size, now, send_here, sender.send)
-                if not found or not take_dispatch_request(now or timezone.now()):
-                    break
-            else:
-                hold_dispatch_request(now or timezone.now())
-                _message, drained, found = _dispatch_round(None, size, now, send_here, sender.send)
-            rounds += 1
+        else:
+            hold_dispatch_request(now or timezone.now())
+            _message, drained, found = _dispatch_round(None, size, now, send_here)
+        rounds += 1
     return message
 
 
 def _dispatch_round(
-    message_pk: int | None,
-    size: int,
-    now: dt.datetime | None,
-    send_here: bool,
-    send: Callable[[list[Delivery]], None] | None = None,
+    message_pk: int | None, size: int, now: dt.datetime | None, send_here: bool
 ) -> tuple[HSTMessage | None, bool, bool]:
     """In one transaction, lock and dispatch the message `message_pk` (if given) and the
     oldest messages whose outbox entry is open, `size` in all; rows another transaction holds
-    are skipped (never waited for while holding others: no deadlock); then `send` what this
-    dispatch keeps (`_send`; a `RoundSender`'s while rounds follow each other). Returns the
-    message `message_pk` if it was locked; whether the outbox is drained as far as this
-    dispatch goes: it had no room for others (a batch of one), found fewer open entries than
-    it had room for, or some were held by another dispatch, which carries on; and whether it
-    dispatched any message besides `message_pk`."""
+    are skipped (never waited for while holding others: no deadlock); then send what this
+    dispatch keeps. Returns the message `message_pk` if it was locked; whether the outbox is
+    drained as far as this dispatch goes: it had no room for others (a batch of one), found
+    fewer open entries than it had room for, or some were held by another dispatch, which
+    carries on; and whether it dispatched any message besides `message_pk`."""
     with transaction.atomic():
         wanted = set() if message_pk is None else {message_pk}
         room = size - len(wanted)
@@ -278,7 +271,7 @@ def _dispatch_round(
             )
         to_dispatch = [row for row in batch if not _processed(row)]
         sent_here = _dispatch(to_dispatch, now or timezone.now(), send_here) if to_dispatch else []
-    (send or _send)(sent_here)
+    _send(sent_here)
     message = next((row for row in batch if row.pk == message_pk), None)
     drained = room == 0 or len(others) < room or len(batch) < len(wanted)
     return message, drained, any(row.pk != message_pk for row in to_dispatch)
