@@ -56,8 +56,8 @@ def _lock(message: HSTMessage) -> HSTMessage:
     """The message's row, locked and read again (its status and document may have moved since
     the caller read it). Its sender NCB and case are taken from the caller's copy when it
     holds the rows the locked one points to (else read if used): joining them into the
-    locking read costs as much as the read itself, and an approval is the exchange's hottest
-    write."""
+    locking read costs as much as the read itself. (An approval does without it when it can:
+    `message_approve`.)"""
     locked = HSTMessage.objects.select_for_update().get(pk=message.pk)
     for relation in (HSTMessage.sender_ncb.field, HSTMessage.case.field):
         loaded = relation.get_cached_value(message, default=None)
