@@ -8,7 +8,7 @@ from messages_hst.choices import MessageStatus
 from messages_hst.models import HSTMessage
 from ncb_cases.choices import AuditAction
 from ncb_cases.models import AuditEvent
-from tests.messages_hst.api.conftest import named_victim
+from tests.messages_hst.api.conftest import VICTIM_NAME, named_victim
 
 pytestmark = pytest.mark.django_db
 
@@ -221,3 +221,7 @@ def test_warnings_need_the_approvers_explicit_override(
     assert {problem["severity"] for problem in refused.json()["document"]} == {"warning"}
     assert approved.status_code == 200, approved.json()
     assert approved.json()["warnings_overridden"] is True
+    # and what was approved is the stored document, not the one this approver was shown
+    # (no identity grant on the case: the name is withheld from them)
+    assert VICTIM_NAME not in str(approved.json()["document"])
+    assert VICTIM_NAME in str(HSTMessage.objects.get(pk=pending_fr.pk).document)
