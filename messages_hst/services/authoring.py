@@ -222,20 +222,29 @@ def message_approve(
             pass
     with transaction.atomic():
         message = _lock(message)
-        if not permissions.is_sender_supervisor(actor, message):
-            raise PermissionDenied(_("Only a supervisor of the sending NCB approves messages."))
-        if not permissions.can_approve(actor, message):
-            raise PermissionDenied(
-                _("Four eyes: the approver neither wrote nor submitted the message.")
-            )
-        _require_status(message, MessageStatus.PENDING_APPROVAL)
+        _check_approval(actor, message)
         return _approve(message, **approve, now=now)
 
 
+def _check_approval(actor: AbstractBaseUser, message: HSTMessage) -> None:
+    """The four eyes and the status: PermissionDenied / ValidationError saying which fails."""
+    if not permissions.is_sender_supervisor(actor, message):
+        raise PermissionDenied(_("Only a supervisor of the sending NCB approves messages."))
+    if not permissions.can_approve(actor, message):
+        raise PermissionDenied(
+            _("Four eyes: the approver neither wrote nor submitted the message.")
+        )
+    _require_status(message, MessageStatus.PENDING_APPROVAL)
+
+
 def _may_approve(actor: AbstractBaseUser, message: HSTMessage) -> bool:
-    return message.status == MessageStatus.PENDING_APPROVAL and permissions.can_approve(
-        actor, message
-    )
+    """Whether `_check_approval` passes on the caller's copy (a refusal is then decided
+    again on the locked row, and said from there)."""
+    try:
+        _check_approval(actor, message)
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
 
 
 def _approve(
